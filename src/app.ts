@@ -1,0 +1,136 @@
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import { createDatabase } from './db/client';
+import { type AppEnv, readConfig } from './env';
+import { adminRouter } from './features/admin';
+import { authRouter } from './features/auth';
+import { docsRouter } from './features/docs';
+import { healthRouter } from './features/health';
+import { imagesRouter } from './features/images';
+import { postsRouter } from './features/posts';
+import { profilesRouter } from './features/profiles';
+import { statusesRouter } from './features/statuses';
+import { usersRouter } from './features/users';
+import { authenticate } from './lib/auth';
+import { onError, problemResponse } from './lib/errors';
+import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
+import { notFound, payloadTooLarge } from './lib/problem';
+import { requestId } from './lib/request-id';
+import { createRouter } from './lib/router';
+
+export const API_PREFIX = '/api/v1';
+
+export const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-D1-Bookmark',
+  'ETag',
+  'Location',
+  'Link',
+  'Retry-After',
+];
+
+/** Config and database handles for this request, from the bindings. */
+const services = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('config', readConfig(c.env));
+  c.set('db', createDatabase(c.env.DB));
+  await next();
+});
+
+const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
+  cors({
+    origin: (origin) => (c.get('config').CORS_ORIGINS.includes(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: [
+      'Authorization',
+      'Content-Type',
+      'If-Match',
+      'If-None-Match',
+      'Idempotency-Key',
+      'X-Request-Id',
+      'X-D1-Bookmark',
+    ],
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  })(c, next),
+);
+
+// Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
+const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
+  if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+  const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw payloadTooLarge(`The request body is larger than ${maxSize} bytes.`);
+    },
+  })(c, next);
+});
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use('*', requestId);
+  app.use('*', services);
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use('*', corsFromConfig);
+  app.use('*', jsonBodyLimit);
+  app.use('*', etag());
+  app.use(`${API_PREFIX}/*`, authenticate);
+
+  app.route('/', healthRouter);
+  app.route('/', docsRouter);
+  app.route(`${API_PREFIX}/auth`, authRouter);
+  app.route(`${API_PREFIX}/users`, usersRouter);
+  app.route(`${API_PREFIX}/profiles`, profilesRouter);
+  app.route(`${API_PREFIX}/statuses`, statusesRouter);
+  app.route(`${API_PREFIX}/posts`, postsRouter);
+  app.route(`${API_PREFIX}/images`, imagesRouter);
+  app.route(`${API_PREFIX}/admin`, adminRouter);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from POST /api/v1/auth/login or /refresh (15 minutes by default).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', REFRESH_COOKIE_SCHEME, {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Secure-ublog_refresh',
+    description:
+      'The rotating refresh token: HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth. Set by login and refresh.',
+  });
+
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'μblog on the edge',
+      version: '1.0.0',
+      description:
+        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
+      license: { name: 'MIT', identifier: 'MIT' },
+      contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
+    },
+    servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }],
+    tags: [...TAGS],
+    security: [],
+  }));
+
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      notFound(
+        `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        'route_not_found',
+      ),
+    ),
+  );
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

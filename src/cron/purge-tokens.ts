@@ -1,0 +1,29 @@
+import { and, isNotNull, lt, or } from 'drizzle-orm';
+import { idempotencyKeys, oneTimeTokens, sessions } from '../db/schema';
+import type { WorkerContext } from '../jobs/context';
+import type { TaskResult } from './run';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes expired or revoked refresh sessions, used or expired one-time tokens, and
+ * idempotency keys past 24 h. Revoked sessions are kept until they expire: reuse
+ * detection needs to recognise a rotated token for as long as it could have been valid.
+ */
+export async function purgeExpiredTokens(ctx: WorkerContext): Promise<TaskResult> {
+  const now = new Date(ctx.now());
+  const [s, t, k] = await ctx.db.batch([
+    ctx.db.delete(sessions).where(lt(sessions.expiresAt, now)),
+    ctx.db
+      .delete(oneTimeTokens)
+      .where(or(lt(oneTimeTokens.expiresAt, now), isNotNull(oneTimeTokens.usedAt))),
+    ctx.db
+      .delete(idempotencyKeys)
+      .where(and(lt(idempotencyKeys.createdAt, new Date(ctx.now() - DAY_MS)))),
+  ]);
+  const changes = (r: unknown) => {
+    const res = r as { meta?: { changes?: number }; rowsAffected?: number };
+    return res.meta?.changes ?? res.rowsAffected ?? 0;
+  };
+  return { rowsTouched: changes(s) + changes(t) + changes(k) };
+}

@@ -1,0 +1,4 @@
+import { createRouter } from '../../lib/router';
+
+// Routes are registered in this feature's *.routes.ts / *.handlers.ts.
+export const adminRouter = createRouter();

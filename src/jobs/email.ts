@@ -1,0 +1,50 @@
+import { emailOutbox } from '../db/schema';
+import type { WorkerContext } from './context';
+import type { JobOf } from './messages';
+
+export interface OutgoingEmail {
+  id: string;
+  to: string;
+  template: string;
+  subject: string;
+  text: string;
+}
+
+/** Where mail goes. The outbox table is the default (dev, tests, and until a sender is bound). */
+export interface EmailTransport {
+  send(mail: OutgoingEmail): Promise<void>;
+}
+
+export const outboxTransport = (ctx: WorkerContext): EmailTransport => ({
+  async send(mail) {
+    // Keyed by the message's id: a redelivered message does not send twice.
+    await ctx.db
+      .insert(emailOutbox)
+      .values({ ...mail, createdAt: new Date(ctx.now()) })
+      .onConflictDoNothing();
+  },
+});
+
+function render(job: JobOf<'email.send'>): Pick<OutgoingEmail, 'subject' | 'text'> {
+  const name = job.data.username ?? 'there';
+  switch (job.template) {
+    case 'welcome':
+      return {
+        subject: 'Welcome to μblog: confirm your email',
+        text: `Hi ${name},\n\nWelcome to μblog. Confirm your email address with this token (valid for 48 hours):\n\n${job.data.token ?? ''}\n\nPOST it to /api/v1/auth/verify-email as {"token": "..."}.\n`,
+      };
+    case 'password_reset':
+      return {
+        subject: 'Reset your μblog password',
+        text: `Hi ${name},\n\nSomeone asked to reset your password. If it was you, use this token within one hour:\n\n${job.data.token ?? ''}\n\nPOST it with your new password to /api/v1/auth/password-reset/confirm. If it was not you, ignore this email.\n`,
+      };
+  }
+}
+
+export async function sendEmail(
+  job: JobOf<'email.send'>,
+  ctx: WorkerContext,
+  transport = outboxTransport(ctx),
+) {
+  await transport.send({ id: job.id, to: job.to, template: job.template, ...render(job) });
+}

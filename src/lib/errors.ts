@@ -1,0 +1,68 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../env';
+import { ApiError, problemBody } from './problem';
+
+const PROBLEM_JSON = 'application/problem+json';
+
+export function problemResponse(c: Context<AppEnv>, err: ApiError): Response {
+  const body = problemBody(err, new URL(c.req.url).pathname, c.get('requestId') ?? '');
+  return new Response(JSON.stringify(body), {
+    status: err.status,
+    headers: { 'Content-Type': PROBLEM_JSON, ...err.headers },
+  });
+}
+
+/** Maps anything thrown to an ApiError; unknown errors become a 500 that reveals nothing. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400) {
+      // hono's validator throws this for an unparseable body.
+      return new ApiError({
+        status: 400,
+        code: 'malformed_body',
+        detail: 'The request body could not be parsed.',
+      });
+    }
+    if (err.status === 401) {
+      return new ApiError({
+        status: 401,
+        code: 'unauthenticated',
+        detail: 'Authentication is required.',
+      });
+    }
+    if (err.status < 500) {
+      return new ApiError({
+        status: err.status,
+        code: 'http_error',
+        detail: err.message || 'Request refused.',
+      });
+    }
+  }
+  return new ApiError({
+    status: 500,
+    code: 'internal_error',
+    detail: 'Something went wrong on our side. Quote the request_id if you report it.',
+  });
+}
+
+export function onError(err: unknown, c: Context<AppEnv>): Response {
+  const apiError = toApiError(err);
+  if (apiError.status >= 500) {
+    // The details go to the logs (Workers Observability), never to the client.
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        request_id: c.get('requestId'),
+        method: c.req.method,
+        path: new URL(c.req.url).pathname,
+        error:
+          err instanceof Error
+            ? { name: err.name, message: err.message, stack: err.stack }
+            : String(err),
+      }),
+    );
+  }
+  return problemResponse(c, apiError);
+}

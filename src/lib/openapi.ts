@@ -1,0 +1,135 @@
+import { z } from '@hono/zod-openapi';
+import { statusTitle } from './problem';
+
+export const BEARER = 'bearerAuth';
+export const REFRESH_COOKIE_SCHEME = 'refreshCookie';
+export const bearerSecurity = [{ [BEARER]: [] }];
+
+export const FieldErrorSchema = z
+  .object({
+    path: z.string().openapi({ example: '/body/email' }),
+    message: z.string().openapi({ example: 'Invalid email address' }),
+  })
+  .openapi('FieldError');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'about:blank' }),
+    title: z.string().openapi({ example: 'Unprocessable Content' }),
+    status: z.number().int().openapi({ example: 422 }),
+    detail: z.string().openapi({ example: 'The request has invalid fields.' }),
+    instance: z.string().openapi({ example: '/api/v1/auth/register' }),
+    request_id: z.string().openapi({ example: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11' }),
+    code: z.string().openapi({
+      description: 'Stable machine-readable reason for the error.',
+      example: 'validation_failed',
+    }),
+    errors: z.array(FieldErrorSchema).optional(),
+  })
+  .openapi('Problem', {
+    description: 'An RFC 9457 problem detail. Every error response has this shape.',
+  });
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request: unparseable JSON, or a bad cursor.',
+  401: 'Missing, invalid or expired credentials.',
+  403: 'Authenticated, but not allowed to do this.',
+  404: 'No such resource.',
+  409: 'Conflict with the current state (a duplicate, or a request still in flight).',
+  412: 'The If-Match ETag is stale: the resource changed since it was read.',
+  413: 'The request body is too large.',
+  415: 'Unsupported media type.',
+  422: 'Well-formed but invalid: see `errors` for each field.',
+  428: 'A precondition header is required.',
+  429: 'Rate limited: retry after the number of seconds in Retry-After.',
+  500: 'Unexpected error. The body never shows internals; quote request_id when reporting.',
+  503: 'A dependency is unavailable.',
+};
+
+export type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS & number;
+
+const problemHeaders = (status: number) => {
+  if (status === 401) {
+    return {
+      'WWW-Authenticate': {
+        description:
+          'The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused.',
+        schema: { type: 'string' as const, example: 'Bearer realm="ublog", error="invalid_token"' },
+      },
+    };
+  }
+  if (status === 429) {
+    return {
+      'Retry-After': {
+        description: 'Seconds to wait before retrying.',
+        schema: { type: 'integer' as const, example: 30 },
+      },
+    };
+  }
+  return undefined;
+};
+
+/** Problem responses for the given statuses, plus 500, which any route can return. */
+export function problemResponses(...statuses: ProblemStatus[]) {
+  const all = [...new Set([...statuses, 500])].sort();
+  return Object.fromEntries(
+    all.map((status) => [
+      status,
+      {
+        description: PROBLEM_DESCRIPTIONS[status] ?? statusTitle(status),
+        headers: problemHeaders(status),
+        content: {
+          'application/problem+json': {
+            schema: ProblemSchema,
+            example: {
+              type: 'about:blank',
+              title: statusTitle(status),
+              status,
+              detail: PROBLEM_DESCRIPTIONS[status] ?? statusTitle(status),
+              instance: '/api/v1/example',
+              request_id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
+              code: 'example',
+            },
+          },
+        },
+      },
+    ]),
+  ) as Record<
+    ProblemStatus,
+    {
+      description: string;
+      content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+    }
+  >;
+}
+
+/** A JSON response entry for createRoute's `responses`. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { 'application/json': { schema } },
+});
+
+export const RequestIdHeader = {
+  'X-Request-Id': {
+    description: 'The request id (echoed when the client sent a sane one).',
+    schema: { type: 'string' as const },
+  },
+};
+
+export const TAGS = [
+  { name: 'Auth', description: 'Registration, login, token refresh, password and email flows.' },
+  { name: 'Users', description: 'The signed-in account.' },
+  { name: 'Profiles', description: 'Public profiles with avatars.' },
+  { name: 'Statuses', description: 'Short status updates.' },
+  { name: 'Posts', description: 'Posts with optional images, and likes.' },
+  { name: 'Images', description: 'Uploaded images and thumbnails, served from R2.' },
+  { name: 'Admin', description: 'Operator surface: users, request logs, stats, failed jobs.' },
+  { name: 'Service', description: 'Health and documentation.' },
+] as const;

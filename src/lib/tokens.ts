@@ -1,0 +1,47 @@
+import { sign, verify } from 'hono/jwt';
+import type { Config } from '../env';
+import { newId } from './ids';
+import { invalidToken } from './problem';
+
+// Pinned: tokens are only ever signed and accepted with this algorithm.
+export const ACCESS_TOKEN_ALG = 'HS256' as const;
+
+export interface AccessTokenClaims {
+  sub: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+  jti: string;
+}
+
+export async function signAccessToken(config: Config, userId: string, nowMs = Date.now()) {
+  const iat = Math.floor(nowMs / 1000);
+  const claims: AccessTokenClaims = {
+    sub: userId,
+    iat,
+    exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
+    iss: config.JWT_ISSUER,
+    aud: config.JWT_AUDIENCE,
+    jti: newId(nowMs),
+  };
+  const token = await sign({ ...claims }, config.JWT_SECRET, ACCESS_TOKEN_ALG);
+  return { token, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS, claims };
+}
+
+/** Verifies signature, algorithm, exp, iss and aud; throws a 401 invalid_token problem. */
+export async function verifyAccessToken(config: Config, token: string): Promise<AccessTokenClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, config.JWT_SECRET, {
+      alg: ACCESS_TOKEN_ALG,
+      iss: config.JWT_ISSUER,
+      aud: config.JWT_AUDIENCE,
+    });
+  } catch {
+    throw invalidToken();
+  }
+  // hono/jwt checks exp only when present; a token without one would never expire.
+  if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') throw invalidToken();
+  return payload as unknown as AccessTokenClaims;
+}

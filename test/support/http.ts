@@ -1,0 +1,61 @@
+import { exports } from 'cloudflare:workers';
+import { assertMatchesContract } from './contract';
+
+export const ORIGIN = 'http://localhost';
+
+export interface CallInit extends Omit<RequestInit, 'body' | 'headers'> {
+  json?: unknown;
+  body?: BodyInit | null;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = any> {
+  res: Response;
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * Sends a request through the Worker's own fetch handler (the same entry point production
+ * uses), parses the body, and checks the response against the OpenAPI contract.
+ */
+export async function call<T = any>(path: string, init: CallInit = {}): Promise<CallResult<T>> {
+  const { json, token, headers = {}, ...rest } = init;
+  const h = new Headers(headers);
+  if (json !== undefined) h.set('Content-Type', 'application/json');
+  if (token) h.set('Authorization', `Bearer ${token}`);
+  const url = path.startsWith('http') ? path : `${ORIGIN}${path}`;
+  const req = new Request(url, {
+    ...rest,
+    headers: h,
+    body: json !== undefined ? JSON.stringify(json) : (rest.body ?? null),
+  });
+  const res = await exports.default.fetch(req);
+  const ct = res.headers.get('Content-Type') ?? '';
+  let body: unknown;
+  if (res.status === 204 || res.status === 304) {
+    body = await res.text();
+    body = body === '' ? undefined : body;
+  } else if (ct.includes('json')) {
+    body = await res.json();
+  } else if (ct.startsWith('text/')) {
+    body = await res.text();
+  } else {
+    body = await res.arrayBuffer();
+  }
+  assertMatchesContract(req.method, url, res, body);
+  return { res, status: res.status, headers: res.headers, body: body as T };
+}
+
+export const get = <T = any>(path: string, init: CallInit = {}) =>
+  call<T>(path, { ...init, method: 'GET' });
+export const post = <T = any>(path: string, json?: unknown, init: CallInit = {}) =>
+  call<T>(path, { ...init, method: 'POST', ...(json !== undefined ? { json } : {}) });
+export const patch = <T = any>(path: string, json?: unknown, init: CallInit = {}) =>
+  call<T>(path, { ...init, method: 'PATCH', ...(json !== undefined ? { json } : {}) });
+export const put = <T = any>(path: string, json?: unknown, init: CallInit = {}) =>
+  call<T>(path, { ...init, method: 'PUT', ...(json !== undefined ? { json } : {}) });
+export const del = <T = any>(path: string, init: CallInit = {}) =>
+  call<T>(path, { ...init, method: 'DELETE' });
