@@ -9,7 +9,11 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  */
 export const SCRYPT_PARAMS = { ln: 14, r: 8, p: 5 } as const;
 const KEY_LENGTH = 32;
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
 const SALT_LENGTH = 16;
+// A stored key shorter than this is corrupt: checked against the dummy hash and refused.
+const MIN_STORED_KEY_LENGTH = 16;
 
 export interface ScryptParams {
   ln: number;
@@ -56,15 +60,17 @@ export function parseHash(stored: string): ParsedHash | null {
 }
 
 // Verified against when the account does not exist, so an unknown user costs the same work.
-const DUMMY_HASH =
-  '$scrypt$ln=14,r=8,p=5$c2FsdHNhbHRzYWx0c2FsdA$2gD8mY8o8dX9eH0Ck3k0tqfVd4q4Zl1v0Lh8cJbq9wU';
+// A real hash (made by hashPassword from a random password that was then thrown away).
+export const DUMMY_HASH =
+  '$scrypt$ln=14,r=8,p=5$iboTwzTQIu2dMJWFRFAuwg$2j2Bb/vnG0xfJbSptKRPeVMedof+xAfrOlqakQIuv2c';
 
 /** Constant-time check. Pass null for an unknown user: the same hashing work is done. */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  const parsed = parseHash(stored ?? DUMMY_HASH) ?? parseHash(DUMMY_HASH);
-  if (!parsed) return false;
+  const own = stored === null ? null : parseHash(stored);
+  const usable = own !== null && own.key.length >= MIN_STORED_KEY_LENGTH;
+  const parsed = usable ? own : (parseHash(DUMMY_HASH) as ParsedHash);
   const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);
-  return timingSafeEqual(key, parsed.key) && stored !== null;
+  return timingSafeEqual(key, parsed.key) && usable;
 }
 
 /** True when a stored hash uses weaker parameters than today's: rehash it on login. */
