@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { sign, verify } from 'hono/jwt';
 import type { Config } from '../env';
 import { newId } from './ids';
@@ -44,4 +45,23 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
   // hono/jwt checks exp only when present; a token without one would never expire.
   if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') throw invalidToken();
   return payload as unknown as AccessTokenClaims;
+}
+
+// Refresh tokens and emailed one-time tokens: 256 random bits, opaque to the client, and
+// stored only as their SHA-256 (a database leak then reveals no usable token). A fast hash
+// is enough here because the input has full entropy; passwords need scrypt, tokens do not.
+const OPAQUE_TOKEN_BYTES = 32;
+const OPAQUE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh 256-bit token, base64url without padding (43 characters). */
+export function newOpaqueToken(): string {
+  return randomBytes(OPAQUE_TOKEN_BYTES).toString('base64url');
+}
+
+/** True when the string could be a token from newOpaqueToken (checked before any lookup). */
+export const isOpaqueToken = (value: string) => OPAQUE_TOKEN_PATTERN.test(value);
+
+/** The hex SHA-256 stored in place of the token. */
+export function hashOpaqueToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
