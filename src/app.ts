@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
-import { createDatabase } from './db/client';
+import { openDatabase } from './db/client';
 import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
@@ -15,6 +15,7 @@ import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
+import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { notFound, payloadTooLarge } from './lib/problem';
@@ -32,11 +33,23 @@ export const EXPOSED_HEADERS = [
   'Retry-After',
 ];
 
-/** Config and database handles for this request, from the bindings. */
+/**
+ * Config and the database for this request. On D1 the request gets its own session (writes
+ * start at the primary; reads start from the client's bookmark, or anywhere) and the
+ * response hands back the session's latest bookmark.
+ */
 const services = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('config', readConfig(c.env));
-  c.set('db', createDatabase(c.env.DB));
+  const config = readConfig(c.env);
+  c.set('config', config);
+  const database = openDatabase(
+    c.env,
+    config,
+    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)),
+  );
+  c.set('db', database.db);
   await next();
+  const bookmark = database.bookmark();
+  if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
 });
 
 const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
@@ -90,6 +103,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
     type: 'http',

@@ -1,4 +1,5 @@
 import { and, isNotNull, lt, or } from 'drizzle-orm';
+import { affectedRows } from '../db/result';
 import { idempotencyKeys, oneTimeTokens, sessions } from '../db/schema';
 import type { WorkerContext } from '../jobs/context';
 import type { TaskResult } from './run';
@@ -21,9 +22,5 @@ export async function purgeExpiredTokens(ctx: WorkerContext): Promise<TaskResult
       .delete(idempotencyKeys)
       .where(and(lt(idempotencyKeys.createdAt, new Date(ctx.now() - DAY_MS)))),
   ]);
-  const changes = (r: unknown) => {
-    const res = r as { meta?: { changes?: number }; rowsAffected?: number };
-    return res.meta?.changes ?? res.rowsAffected ?? 0;
-  };
-  return { rowsTouched: changes(s) + changes(t) + changes(k) };
+  return { rowsTouched: affectedRows(s) + affectedRows(t) + affectedRows(k) };
 }

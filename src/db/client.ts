@@ -1,17 +1,63 @@
+import type { Client as LibsqlClient } from '@libsql/client';
+import { createClient as createLibsqlWebClient } from '@libsql/client/web';
 import { type DrizzleD1Database, drizzle as drizzleD1 } from 'drizzle-orm/d1';
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { Bindings, Config } from '../env';
+import { FIRST_PRIMARY, type SessionStart } from '../lib/bookmark';
 import * as schema from './schema';
 
 /**
  * The database every query function receives: what D1 and libSQL have in common, plus
- * `batch` (both engines run a batch as one implicit transaction).
+ * `batch` (both engines run a batch as one implicit transaction). `run()` results differ
+ * between the engines: read them only through `affectedRows` (./result).
  */
 export type Database = BaseSQLiteDatabase<'async', unknown, typeof schema> &
   Pick<DrizzleD1Database<typeof schema>, 'batch'>;
 
+export type Engine = 'd1' | 'libsql';
+
+/** A drizzle database over a D1 binding or one D1 session. */
 export function createDatabase(d1: D1Database | D1DatabaseSession): Database {
   // A D1 session has the prepare/batch surface drizzle uses.
   return drizzleD1(d1 as D1Database, { schema }) as unknown as Database;
+}
+
+/** A drizzle database over a libSQL client (web/HTTP in the Worker, file: in Node). */
+export function createLibsqlDatabase(client: LibsqlClient): Database {
+  return drizzleLibsql(client, { schema }) as unknown as Database;
+}
+
+/** The database for one request or job, and the D1 bookmark to hand back to the client. */
+export interface DatabaseHandle {
+  db: Database;
+  engine: Engine;
+  /** The session's latest bookmark (D1 only; null before any query, and on libSQL). */
+  bookmark(): string | null;
+}
+
+/**
+ * libSQL when LIBSQL_URL is configured (libsql://, https:// or wss://: the Worker has no
+ * file system), otherwise a D1 session that starts where `start` says.
+ */
+export function openDatabase(
+  env: Pick<Bindings, 'DB'>,
+  config: Pick<Config, 'LIBSQL_URL' | 'LIBSQL_AUTH_TOKEN'>,
+  start: SessionStart = FIRST_PRIMARY,
+): DatabaseHandle {
+  if (config.LIBSQL_URL) {
+    const client = createLibsqlWebClient({
+      url: config.LIBSQL_URL,
+      ...(config.LIBSQL_AUTH_TOKEN ? { authToken: config.LIBSQL_AUTH_TOKEN } : {}),
+    });
+    return { db: createLibsqlDatabase(client), engine: 'libsql', bookmark: () => null };
+  }
+  // A binding without sessions (e.g. a stub in a document-only test) falls back to the primary.
+  if (typeof env.DB?.withSession !== 'function') {
+    return { db: createDatabase(env.DB), engine: 'd1', bookmark: () => null };
+  }
+  const session = env.DB.withSession(start);
+  return { db: createDatabase(session), engine: 'd1', bookmark: () => session.getBookmark() };
 }
 
 export { schema };

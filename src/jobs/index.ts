@@ -1,4 +1,4 @@
-import { createDatabase } from '../db/client';
+import { openDatabase } from '../db/client';
 import { type Bindings, readConfig } from '../env';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
@@ -26,7 +26,8 @@ export const retryDelaySeconds = (attempts: number) =>
   Math.min(10 * 2 ** Math.max(0, attempts - 1), 900);
 
 export function workerContext(env: Bindings): WorkerContext {
-  return { env, config: readConfig(env), db: createDatabase(env.DB), now: Date.now };
+  const config = readConfig(env);
+  return { env, config, db: openDatabase(env, config).db, now: Date.now };
 }
 
 async function runJob(job: JobMessage, ctx: WorkerContext, handlers: JobHandlers) {

@@ -1,0 +1,106 @@
+/**
+ * D1 read replication (Sessions API). A request that may write starts at the primary; a read
+ * starts wherever the client's bookmark says it may (a replica at least as new as the client's
+ * last write), or anywhere when it sent none. Every response carries the session's latest
+ * bookmark so the client can echo it and read its own writes.
+ */
+export const BOOKMARK_HEADER = 'X-D1-Bookmark';
+
+export const FIRST_PRIMARY = 'first-primary';
+export const FIRST_UNCONSTRAINED = 'first-unconstrained';
+
+/** What a session starts from: a constraint or a bookmark the client sent back. */
+export type SessionStart = typeof FIRST_PRIMARY | typeof FIRST_UNCONSTRAINED | (string & {});
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// D1 bookmarks are dash-separated hex groups (e.g. 0000007b-0000b26e-00001538-<32 hex>).
+// The shape is not a documented contract, so the check is loose but bounded: anything else
+// is ignored rather than passed to D1, which would fail the whole request.
+const BOOKMARK_PATTERN = /^[0-9a-f]{1,64}(?:-[0-9a-f]{1,64}){1,7}$/i;
+const MAX_BOOKMARK_LENGTH = 256;
+
+export function isBookmark(value: string | null | undefined): value is string {
+  return (
+    typeof value === 'string' && value.length <= MAX_BOOKMARK_LENGTH && BOOKMARK_PATTERN.test(value)
+  );
+}
+
+/** Where a request's session starts, from its method and the bookmark header it sent. */
+export function sessionStart(method: string, bookmark: string | null | undefined): SessionStart {
+  if (!READ_METHODS.has(method.toUpperCase())) return FIRST_PRIMARY;
+  const candidate = bookmark?.trim();
+  return isBookmark(candidate) ? candidate : FIRST_UNCONSTRAINED;
+}
+
+const BOOKMARK_COMPONENT = 'D1Bookmark';
+
+const BOOKMARK_DESCRIPTION =
+  'D1 read replication: the session bookmark after this request (present when the database is D1 and the request used it). Send it back as the X-D1-Bookmark request header on later reads to read your own writes from any replica.';
+
+interface DocumentedResponse {
+  headers?: unknown;
+  [key: string]: unknown;
+}
+
+interface DocumentedRoute {
+  method: string;
+  responses: Record<string, DocumentedResponse>;
+  parameters?: unknown[];
+}
+
+interface BookmarkRegistry {
+  definitions: ReadonlyArray<{ type: string; route?: unknown }>;
+  registerComponent(type: 'headers' | 'parameters', name: string, component: object): unknown;
+}
+
+const isReference = (value: unknown) =>
+  typeof value === 'object' && value !== null && '$ref' in value;
+
+/**
+ * Documents the bookmark once for the whole API: a response header component referenced
+ * from every response of every route, and a request header parameter on every read. Call
+ * it after all routers are mounted. Only the app's own copies of the route entries change
+ * (mounting copies them), and running it twice adds nothing twice.
+ */
+export function documentBookmarkHeader(registry: BookmarkRegistry) {
+  registry.registerComponent('headers', BOOKMARK_COMPONENT, {
+    description: BOOKMARK_DESCRIPTION,
+    schema: {
+      type: 'string',
+      example: '0000007b-0000b26e-00001538-0c3e87bb37b3db5cc52eedb93cd3b96b',
+    },
+  });
+  registry.registerComponent('parameters', BOOKMARK_COMPONENT, {
+    name: BOOKMARK_HEADER,
+    in: 'header',
+    required: false,
+    description:
+      'The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary).',
+    schema: { type: 'string', maxLength: MAX_BOOKMARK_LENGTH },
+  });
+  const headerRef = { $ref: `#/components/headers/${BOOKMARK_COMPONENT}` };
+  const parameterRef = { $ref: `#/components/parameters/${BOOKMARK_COMPONENT}` };
+
+  for (const definition of registry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route as DocumentedRoute;
+    route.responses = Object.fromEntries(
+      Object.entries(route.responses).map(([status, response]) => {
+        if (isReference(response)) return [status, response];
+        const headers = response.headers;
+        // Zod-object headers are left alone: none of ours use them, and merging would need zod.
+        if (headers && typeof headers === 'object' && 'shape' in headers) return [status, response];
+        return [
+          status,
+          { ...response, headers: { ...(headers ?? {}), [BOOKMARK_HEADER]: headerRef } },
+        ];
+      }),
+    );
+    if (READ_METHODS.has(route.method.toUpperCase())) {
+      const parameters = route.parameters ?? [];
+      const present = parameters.some((p) => (p as { $ref?: string }).$ref === parameterRef.$ref);
+      if (!present) route.parameters = [...parameters, parameterRef];
+    }
+  }
+}
