@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
-import { ApiError, problemBody } from './problem';
+import { ApiError, problemBody, unauthorized } from './problem';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -25,13 +25,8 @@ export function toApiError(err: unknown): ApiError {
         detail: 'The request body could not be parsed.',
       });
     }
-    if (err.status === 401) {
-      return new ApiError({
-        status: 401,
-        code: 'unauthenticated',
-        detail: 'Authentication is required.',
-      });
-    }
+    // With the WWW-Authenticate header that every 401 carries.
+    if (err.status === 401) return unauthorized();
     if (err.status < 500) {
       return new ApiError({
         status: err.status,

@@ -52,6 +52,7 @@ const problemHeaders = (status: number) => {
   if (status === 401) {
     return {
       'WWW-Authenticate': {
+        required: true,
         description:
           'The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused.',
         schema: { type: 'string' as const, example: 'Bearer realm="ublog", error="invalid_token"' },
@@ -61,6 +62,7 @@ const problemHeaders = (status: number) => {
   if (status === 429) {
     return {
       'Retry-After': {
+        required: true,
         description: 'Seconds to wait before retrying.',
         schema: { type: 'integer' as const, example: 30 },
       },
