@@ -4,6 +4,7 @@ import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase } from './db/client';
+import { d1ServerTiming, meteredD1, newD1Usage } from './db/metrics';
 import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
@@ -41,8 +42,9 @@ export const EXPOSED_HEADERS = [
 const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
   c.set('config', config);
+  const usage = config.BENCH_METRICS ? newD1Usage() : null;
   const database = openDatabase(
-    c.env,
+    usage ? { DB: meteredD1(c.env.DB, usage) } : c.env,
     config,
     sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)),
   );
@@ -50,6 +52,7 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const bookmark = database.bookmark();
   if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+  if (usage) c.res.headers.append('Server-Timing', d1ServerTiming(usage));
 });
 
 const corsFromConfig = createMiddleware<AppEnv>((c, next) =>

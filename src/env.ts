@@ -67,6 +67,8 @@ const ConfigSchema = z.object({
   MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
   LIBSQL_URL: z.string().optional(),
   LIBSQL_AUTH_TOKEN: z.string().optional(),
+  /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
+  BENCH_METRICS: flag,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
