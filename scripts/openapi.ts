@@ -2,8 +2,8 @@
 //   npm run lint:openapi       -> tsx scripts/openapi.ts lint    (Redocly CLI, redocly.yaml)
 //   npm run client:generate    -> tsx scripts/openapi.ts client  (src/client/openapi.d.ts)
 //   tsx scripts/openapi.ts document [file]                       (default test-artifacts/openapi.json)
-import { writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import {
   CLIENT_TYPES_PATH,
   clientTypes,
@@ -31,6 +31,7 @@ if (command === 'document') {
     `${relative(ROOT, file)}: 0 errors, 0 warnings (${totals.ignored} ignored by .redocly.lint-ignore.yaml)`,
   );
 } else if (command === 'client') {
+  mkdirSync(dirname(CLIENT_TYPES_PATH), { recursive: true });
   writeFileSync(CLIENT_TYPES_PATH, await clientTypes());
   console.log(`Wrote ${relative(ROOT, CLIENT_TYPES_PATH)}`);
 } else {
