@@ -1,0 +1,9 @@
+import { engineCases } from './engine.cases';
+import type { CaseSuite } from './harness';
+import { jobsCases } from './jobs.cases';
+
+/** Every shared suite; both engine runners run all of them. */
+export const SHARED_SUITES: Record<string, CaseSuite> = {
+  engine: engineCases,
+  'jobs and cron': jobsCases,
+};
