@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sign, verify } from 'hono/jwt';
 import type { Config } from '../env';
 import { newId } from './ids';
-import { invalidToken } from './problem';
+import { invalidToken, unprocessable } from './problem';
 
 // Pinned: tokens are only ever signed and accepted with this algorithm.
 export const ACCESS_TOKEN_ALG = 'HS256' as const;
@@ -65,3 +65,26 @@ export const isOpaqueToken = (value: string) => OPAQUE_TOKEN_PATTERN.test(value)
 export function hashOpaqueToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+const HOUR_MS = 60 * 60 * 1000;
+export const EMAIL_VERIFICATION_TTL_MS = 48 * HOUR_MS;
+export const PASSWORD_RESET_TTL_MS = HOUR_MS;
+
+/** A token to email: the plain value goes in the message, the record (hash only) to the database. */
+export function newEmailedToken(ttlMs: number, now: Date) {
+  const token = newOpaqueToken();
+  return {
+    token,
+    record: {
+      id: newId(now.getTime()),
+      tokenHash: hashOpaqueToken(token),
+      expiresAt: new Date(now.getTime() + ttlMs),
+    },
+  };
+}
+
+/** 422 for an emailed token that is unknown, spent or expired (the same answer for each). */
+export const invalidEmailedToken = () =>
+  unprocessable('The token is unknown, already used or expired.', 'invalid_or_expired_token', {
+    errors: [{ path: '/body/token', message: 'Unknown, already used or expired.' }],
+  });

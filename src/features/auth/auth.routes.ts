@@ -1,0 +1,243 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireAuth } from '../../lib/auth';
+import {
+  bearerSecurity,
+  jsonBody,
+  jsonContent,
+  problemResponses,
+  REFRESH_COOKIE_SCHEME,
+} from '../../lib/openapi';
+import { REFRESH_COOKIE_NAME, REFRESH_COOKIE_PATH } from '../../lib/refresh-cookie';
+import {
+  LoginBody,
+  PasswordChangeBody,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  RegisterBody,
+  RegisterResponse,
+  TokenResponse,
+  VerifyEmailBody,
+} from './auth.schemas';
+
+const refreshCookieSecurity = [{ [REFRESH_COOKIE_SCHEME]: [] }];
+const COOKIE_ATTRIBUTES = `Path=${REFRESH_COOKIE_PATH}; HttpOnly; Secure; SameSite=Strict`;
+
+const setRefreshCookieHeader = {
+  'Set-Cookie': {
+    required: true,
+    description: `The rotating refresh token: \`${REFRESH_COOKIE_NAME}\`, ${COOKIE_ATTRIBUTES}, Max-Age = REFRESH_TOKEN_TTL_SECONDS (14 days by default). Never in the body.`,
+    schema: {
+      type: 'string' as const,
+      example: `${REFRESH_COOKIE_NAME}=kq3v1hV6nN0m7Zl2c4dB8yXy0e7wQ9rT5uI1oP3aS6f; Max-Age=1209600; ${COOKIE_ATTRIBUTES}`,
+    },
+  },
+  'Cache-Control': {
+    description: 'Token responses are never cached.',
+    schema: { type: 'string' as const, example: 'no-store' },
+  },
+};
+
+const clearRefreshCookieHeader = {
+  'Set-Cookie': {
+    required: true,
+    description: `Clears \`${REFRESH_COOKIE_NAME}\` (Max-Age=0).`,
+    schema: {
+      type: 'string' as const,
+      example: `${REFRESH_COOKIE_NAME}=; Max-Age=0; ${COOKIE_ATTRIBUTES}`,
+    },
+  },
+};
+
+const tokenExample = {
+  access_token:
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkzOGYwZSJ9.3yPq0kzZJ7n5mQ8rCw2t0u1v',
+  token_type: 'Bearer' as const,
+  expires_in: 900,
+};
+
+const tokenResponse = (description: string) => ({
+  description,
+  headers: setRefreshCookieHeader,
+  content: { 'application/json': { schema: TokenResponse, example: tokenExample } },
+});
+
+const refreshProblems = () => {
+  const problems = problemResponses(401, 403);
+  return {
+    ...problems,
+    401: {
+      ...problems[401],
+      description:
+        'The refresh token is missing, unknown, expired, revoked, or was already used (which revokes its whole family). The cookie is cleared.',
+      headers: clearRefreshCookieHeader,
+    },
+  };
+};
+
+export const register = createRoute({
+  method: 'post',
+  path: '/register',
+  operationId: 'register',
+  tags: ['Auth'],
+  summary: 'Create an account',
+  description:
+    'Creates the user and its profile together, and emails a single-use verification token (valid 48 hours) through the jobs queue. Email and username are unique case-insensitively. Does not log in: call POST /auth/login next. Rate limited per IP.',
+  security: [],
+  request: { body: jsonBody(RegisterBody) },
+  responses: {
+    201: {
+      ...jsonContent(RegisterResponse, 'The new account.'),
+      content: {
+        'application/json': {
+          schema: RegisterResponse,
+          example: {
+            user: {
+              id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
+              email: 'ada@example.com',
+              username: 'ada_l',
+              email_verified: false,
+              is_admin: false,
+              created_at: '2026-01-05T09:30:00.000Z',
+              profile: {
+                username: 'ada_l',
+                bio: '',
+                city: '',
+                avatar_url: null,
+                post_count: 0,
+                created_at: '2026-01-05T09:30:00.000Z',
+              },
+            },
+          },
+        },
+      },
+    },
+    ...problemResponses(409, 422, 429),
+  },
+});
+
+export const login = createRoute({
+  method: 'post',
+  path: '/login',
+  operationId: 'login',
+  tags: ['Auth'],
+  summary: 'Log in with email or username and password',
+  description:
+    'Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP and per account identifier.',
+  security: [],
+  request: { body: jsonBody(LoginBody) },
+  responses: {
+    200: tokenResponse('Logged in. The refresh token is in the Set-Cookie header.'),
+    ...problemResponses(401, 422, 429),
+  },
+});
+
+export const refresh = createRoute({
+  method: 'post',
+  path: '/refresh',
+  operationId: 'refreshToken',
+  tags: ['Auth'],
+  summary: 'Trade the refresh cookie for a new access token',
+  description:
+    'Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. Presenting a spent token again revokes its whole family (every session descended from that login) and answers 401 — except in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after rotation, in which the just-rotated token may refresh exactly once more, so two tabs refreshing at the same instant do not log the user out. A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie.',
+  security: refreshCookieSecurity,
+  responses: {
+    200: tokenResponse('A new access token, and a rotated refresh cookie.'),
+    ...refreshProblems(),
+  },
+});
+
+export const logout = createRoute({
+  method: 'post',
+  path: '/logout',
+  operationId: 'logout',
+  tags: ['Auth'],
+  summary: 'Log out this session family',
+  description:
+    "Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. Access tokens already issued stay valid until they expire (15 minutes by default). Refused with 403 when the Origin is present and not allowed.",
+  security: refreshCookieSecurity,
+  responses: {
+    204: { description: 'Logged out; the cookie is cleared.', headers: clearRefreshCookieHeader },
+    ...problemResponses(403),
+  },
+});
+
+export const changePassword = createRoute({
+  method: 'post',
+  path: '/password',
+  operationId: 'changePassword',
+  tags: ['Auth'],
+  summary: 'Change the password',
+  description:
+    "Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Rate limited per account.",
+  security: bearerSecurity,
+  middleware: [requireAuth] as const,
+  request: { body: jsonBody(PasswordChangeBody) },
+  responses: {
+    204: { description: 'Changed.' },
+    ...problemResponses(401, 403, 422, 429),
+  },
+});
+
+export const requestPasswordReset = createRoute({
+  method: 'post',
+  path: '/password-reset',
+  operationId: 'requestPasswordReset',
+  tags: ['Auth'],
+  summary: 'Email a password reset token',
+  description:
+    'Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour (earlier unused reset tokens stop working). Rate limited per IP.',
+  security: [],
+  request: { body: jsonBody(PasswordResetBody) },
+  responses: {
+    202: { description: 'Accepted. An email is on its way if the address has an account.' },
+    ...problemResponses(422, 429),
+  },
+});
+
+export const confirmPasswordReset = createRoute({
+  method: 'post',
+  path: '/password-reset/confirm',
+  operationId: 'confirmPasswordReset',
+  tags: ['Auth'],
+  summary: 'Set a new password with an emailed reset token',
+  description:
+    'The token works once and for 1 hour. Revokes every session of the account. Does not log in. An unknown, used or expired token is a 422 on /body/token.',
+  security: [],
+  request: { body: jsonBody(PasswordResetConfirmBody) },
+  responses: {
+    204: { description: 'The password is changed and every session is revoked.' },
+    ...problemResponses(422),
+  },
+});
+
+export const verifyEmail = createRoute({
+  method: 'post',
+  path: '/verify-email',
+  operationId: 'verifyEmail',
+  tags: ['Auth'],
+  summary: 'Confirm the email address with the emailed token',
+  description:
+    'Marks the address verified. The token (from the welcome email) works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).',
+  security: [],
+  request: { body: jsonBody(VerifyEmailBody) },
+  responses: {
+    204: { description: 'The email address is verified.' },
+    ...problemResponses(422),
+  },
+});
+
+export const resendVerificationEmail = createRoute({
+  method: 'post',
+  path: '/verify-email/resend',
+  operationId: 'resendVerificationEmail',
+  tags: ['Auth'],
+  summary: 'Email a new verification token',
+  description:
+    'Queues a new welcome email with a fresh 48-hour token; earlier unused verification tokens stop working. 409 when the address is already verified. Rate limited per IP.',
+  security: bearerSecurity,
+  middleware: [requireAuth] as const,
+  responses: {
+    202: { description: 'Accepted: the email is queued.' },
+    ...problemResponses(401, 409, 429),
+  },
+});

@@ -1,0 +1,29 @@
+import type { Bindings } from '../env';
+import { newId } from './ids';
+
+export interface QueuedEmail {
+  to: string;
+  template: 'welcome' | 'password_reset';
+  data: Record<string, string>;
+}
+
+/**
+ * Puts an email on the jobs queue (the consumer renders and sends it). A queue outage must not
+ * fail the request that caused the email: it is logged, and the user can ask again.
+ */
+export async function queueEmail(queue: Bindings['JOBS'], email: QueuedEmail): Promise<boolean> {
+  try {
+    await queue.send({ type: 'email.send', id: newId(), ...email });
+    return true;
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        event: 'email_queue_failed',
+        template: email.template,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    return false;
+  }
+}
