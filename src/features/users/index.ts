@@ -1,4 +1,8 @@
 import { createRouter } from '../../lib/router';
+import * as handlers from './users.handlers';
+import * as routes from './users.routes';
 
-// Routes are registered in this feature's *.routes.ts / *.handlers.ts.
-export const usersRouter = createRouter();
+export const usersRouter = createRouter()
+  .openapi(routes.getMe, handlers.getMe)
+  .openapi(routes.updateMe, handlers.updateMe)
+  .openapi(routes.deleteMe, handlers.deleteMe);
