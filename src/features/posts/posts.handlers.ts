@@ -1,0 +1,169 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { authorize } from '../../lib/access';
+import { currentUser } from '../../lib/auth';
+import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
+import { IDEMPOTENT_REPLAY_HEADER, runIdempotent } from '../../lib/idempotency';
+import { finishPage, readCursor } from '../../lib/pagination';
+import { notFound, preconditionFailed } from '../../lib/problem';
+import {
+  findPost,
+  createPost as insertPost,
+  listPostsLikedBy,
+  type PostRow,
+  deletePost as removePost,
+  listPosts as selectPostPage,
+  updatePostBody,
+} from './posts.queries';
+import type * as routes from './posts.routes';
+import { renderPost } from './posts.view';
+
+const POSTS_PATH = '/api/v1/posts';
+
+const originOf = (c: Context) => new URL(c.req.url).origin;
+const postNotFound = () => notFound('No post has this id.', 'post_not_found');
+
+export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c) => {
+  const { limit, cursor, author, liked_by: likedBy } = c.req.valid('query');
+  const viewerId = c.get('auth')?.userId ?? null;
+  const secret = c.get('config').JWT_SECRET;
+  const db = c.get('db');
+  const origin = originOf(c);
+  varyOnAuthorization(c);
+  const authorScope = author?.toLowerCase() ?? '';
+  if (likedBy !== undefined) {
+    const scope = `posts:liked_by=${likedBy.toLowerCase()}:author=${authorScope}`;
+    const position = await readCursor(secret, scope, cursor);
+    const rows = await listPostsLikedBy(db, { viewerId, likedBy, author, position, limit });
+    const page = await finishPage(c, {
+      rows,
+      limit,
+      secret,
+      scope,
+      positionOf: (row) => ({ at: row.likedAt, id: row.id }),
+      render: (row) => renderPost(origin, row),
+    });
+    return c.json(page, 200);
+  }
+  const scope = `posts:author=${authorScope}`;
+  const position = await readCursor(secret, scope, cursor);
+  const rows = await selectPostPage(db, { viewerId, author, position, limit });
+  const page = await finishPage(c, {
+    rows,
+    limit,
+    secret,
+    scope,
+    positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
+    render: (row) => renderPost(origin, row),
+  });
+  return c.json(page, 200);
+};
+
+export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
+  const auth = currentUser(c);
+  const input = c.req.valid('json');
+  const { 'idempotency-key': key } = c.req.valid('header');
+  const db = c.get('db');
+  const origin = originOf(c);
+  const created = await runIdempotent(
+    db,
+    {
+      userId: auth.userId,
+      key,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      body: JSON.stringify(input),
+      locationFor: (id) => `${origin}${POSTS_PATH}/${id}`,
+    },
+    async (id) => {
+      const row = await insertPost(db, {
+        id,
+        authorId: auth.userId,
+        body: input.body,
+        now: Date.now(),
+      });
+      if (!row) throw new Error('The new post was not readable in its own batch.');
+      return { status: 201, body: renderPost(origin, row) };
+    },
+  );
+  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
+  c.header('Location', created.location);
+  return c.json(created.body, 201);
+};
+
+export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await findPost(c.get('db'), id, c.get('auth')?.userId ?? null);
+  varyOnAuthorization(c);
+  if (!row) throw postNotFound();
+  return c.json(renderPost(originOf(c), row), 200);
+};
+
+/** The post as the caller would GET it, after the object-level check and If-Match. */
+async function loadForWrite(
+  c: Context<AppEnv>,
+  id: string,
+  action: 'post.update' | 'post.delete',
+  ifMatch: string | undefined,
+): Promise<PostRow> {
+  const auth = currentUser(c);
+  const row = await findPost(c.get('db'), id, auth.userId);
+  if (!row) throw postNotFound();
+  authorize(auth, action, row.authorId);
+  await assertIfMatch(ifMatch, renderPost(originOf(c), row));
+  return row;
+}
+
+const staleWrite = () =>
+  preconditionFailed('The post changed while this request was being applied.', 'etag_mismatch');
+
+export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async (c) => {
+  const { id } = c.req.valid('param');
+  const { 'if-match': ifMatch } = c.req.valid('header');
+  const { body } = c.req.valid('json');
+  const current = await loadForWrite(c, id, 'post.update', ifMatch);
+  const { changed, post } = await updatePostBody(c.get('db'), {
+    id,
+    body,
+    // Strictly later than before, so an edit always yields a new ETag and guard value.
+    updatedAt: new Date(Math.max(Date.now(), current.updatedAt.getTime() + 1)),
+    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    viewerId: currentUser(c).userId,
+  });
+  if (!post) throw postNotFound();
+  if (!changed) throw staleWrite();
+  return c.json(renderPost(originOf(c), post), 200);
+};
+
+export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async (c) => {
+  const { id } = c.req.valid('param');
+  const { 'if-match': ifMatch } = c.req.valid('header');
+  const current = await loadForWrite(c, id, 'post.delete', ifMatch);
+  const deleted = await removePost(c.get('db'), {
+    id,
+    authorId: current.authorId,
+    imageKey: current.imageKey,
+    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+  });
+  if (!deleted) throw ifMatch === undefined ? postNotFound() : staleWrite();
+  const objectKeys = [current.imageKey, current.imageThumbnailKey].filter(
+    (key): key is string => key !== null,
+  );
+  if (objectKeys.length > 0) afterResponse(c, c.env.BUCKET.delete(objectKeys));
+  return c.body(null, 204);
+};
+
+/** Work that must finish but need not delay the response (awaited when there is no ctx). */
+function afterResponse(c: Context<AppEnv>, work: Promise<unknown>) {
+  const logged = work.catch((err) =>
+    console.error(
+      JSON.stringify({ level: 'error', message: 'image object delete failed', error: String(err) }),
+    ),
+  );
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    // app.request() without an ExecutionContext (some tests): nothing to extend.
+  }
+}

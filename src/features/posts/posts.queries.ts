@@ -1,0 +1,228 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Database } from '../../db/client';
+import { affectedRows } from '../../db/result';
+import { images, likes, posts, profiles, users } from '../../db/schema';
+import { chunkForParameters } from '../../lib/chunks';
+import type { Keyset } from '../../lib/pagination';
+
+/** Everything a rendered post needs, in one row: author, avatar, image and the viewer's like. */
+function postColumns(viewerId: string | null) {
+  return {
+    id: posts.id,
+    body: posts.body,
+    likeCount: posts.likeCount,
+    createdAt: posts.createdAt,
+    updatedAt: posts.updatedAt,
+    authorId: posts.userId,
+    authorUsername: users.username,
+    authorAvatarKey: profiles.avatarKey,
+    imageKey: images.key,
+    imageThumbnailKey: images.thumbnailKey,
+    imageWidth: images.width,
+    imageHeight: images.height,
+    imageContentType: images.contentType,
+    // Anonymous readers like nothing: no lookup at all rather than one that finds nothing.
+    likedByMe: (viewerId === null
+      ? sql<number>`0`
+      : sql<number>`exists (select 1 from ${likes} viewer_like where viewer_like.post_id = ${posts.id} and viewer_like.user_id = ${viewerId})`
+    ).as('liked_by_me'),
+  };
+}
+
+export type PostRow = NonNullable<Awaited<ReturnType<typeof findPost>>>;
+
+function selectPosts(db: Database, viewerId: string | null) {
+  return db
+    .select(postColumns(viewerId))
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.userId))
+    .leftJoin(profiles, eq(profiles.userId, posts.userId))
+    .leftJoin(images, eq(images.key, posts.imageKey));
+}
+
+const userIdByName = (name: string) =>
+  sql`(select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${name}))`;
+
+const before = (at: SQLiteColumn, id: SQLiteColumn, position: Keyset) =>
+  sql`(${at}, ${id}) < (${position.at}, ${position.id})`;
+
+export async function findPost(db: Database, id: string, viewerId: string | null) {
+  const [row] = await selectPosts(db, viewerId).where(eq(posts.id, id)).limit(1);
+  return row;
+}
+
+/** Newest first over (created_at, id); fetches limit + 1 rows so the caller knows if more exist. */
+export function listPosts(
+  db: Database,
+  input: { viewerId: string | null; author?: string; position: Keyset | null; limit: number },
+) {
+  return selectPosts(db, input.viewerId)
+    .where(
+      and(
+        input.author === undefined
+          ? undefined
+          : sql`${posts.userId} = ${userIdByName(input.author)}`,
+        input.position ? before(posts.createdAt, posts.id, input.position) : undefined,
+      ),
+    )
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(input.limit + 1);
+}
+
+/** Posts a user likes, most recently liked first over (liked_at, post_id). */
+export function listPostsLikedBy(
+  db: Database,
+  input: {
+    viewerId: string | null;
+    likedBy: string;
+    author?: string;
+    position: Keyset | null;
+    limit: number;
+  },
+) {
+  return db
+    .select({
+      ...postColumns(input.viewerId),
+      likedAt: sql<number>`${likes.createdAt}`.as('liked_at'),
+    })
+    .from(likes)
+    .innerJoin(posts, eq(posts.id, likes.postId))
+    .innerJoin(users, eq(users.id, posts.userId))
+    .leftJoin(profiles, eq(profiles.userId, posts.userId))
+    .leftJoin(images, eq(images.key, posts.imageKey))
+    .where(
+      and(
+        sql`${likes.userId} = ${userIdByName(input.likedBy)}`,
+        input.author === undefined
+          ? undefined
+          : sql`${posts.userId} = ${userIdByName(input.author)}`,
+        input.position ? before(likes.createdAt, likes.postId, input.position) : undefined,
+      ),
+    )
+    .orderBy(desc(likes.createdAt), desc(likes.postId))
+    .limit(input.limit + 1);
+}
+
+/** Posts by id in chunks that respect D1's bound-parameter limit; unknown ids are skipped. */
+export async function findPostsByIds(
+  db: Database,
+  ids: readonly string[],
+  viewerId: string | null,
+) {
+  const unique = [...new Set(ids)];
+  const fixed = viewerId === null ? 0 : 1;
+  const chunks = chunkForParameters(unique, 1, fixed);
+  if (chunks.length === 0) return [];
+  const [first, ...rest] = chunks.map((part) =>
+    selectPosts(db, viewerId).where(inArray(posts.id, part)),
+  );
+  const results = first ? await db.batch([first, ...rest]) : [];
+  const byId = new Map(results.flat().map((row) => [row.id, row]));
+  return unique.flatMap((id) => byId.get(id) ?? []);
+}
+
+const postExists = (id: string, updatedAt?: Date) =>
+  updatedAt === undefined
+    ? sql`exists (select 1 from ${posts} where ${posts.id} = ${id})`
+    : sql`exists (select 1 from ${posts} where ${posts.id} = ${id} and ${posts.updatedAt} = ${updatedAt.getTime()})`;
+
+/**
+ * One batch: the author's post_count goes up only if the post row is new (checked before the
+ * insert, in the same transaction), so re-running it for the same id changes nothing.
+ */
+export async function createPost(
+  db: Database,
+  input: { id: string; authorId: string; body: string; imageKey?: string | null; now: number },
+) {
+  const [, , rows] = await db.batch([
+    db
+      .update(profiles)
+      .set({ postCount: sql`${profiles.postCount} + 1` })
+      .where(and(eq(profiles.userId, input.authorId), sql`not ${postExists(input.id)}`)),
+    db
+      .insert(posts)
+      .values({
+        id: input.id,
+        userId: input.authorId,
+        body: input.body,
+        imageKey: input.imageKey ?? null,
+        createdAt: new Date(input.now),
+        updatedAt: new Date(input.now),
+      })
+      .onConflictDoNothing({ target: posts.id }),
+    selectPosts(db, input.authorId).where(eq(posts.id, input.id)).limit(1),
+  ]);
+  return rows[0];
+}
+
+/**
+ * Sets the body; with `expectedUpdatedAt` only if nobody changed the post since it was read
+ * (the If-Match race between check and write). Returns whether it changed and the post after.
+ */
+export async function updatePostBody(
+  db: Database,
+  input: {
+    id: string;
+    body: string;
+    updatedAt: Date;
+    expectedUpdatedAt?: Date;
+    viewerId: string;
+  },
+) {
+  const [result, rows] = await db.batch([
+    db
+      .update(posts)
+      .set({ body: input.body, updatedAt: input.updatedAt })
+      .where(
+        and(
+          eq(posts.id, input.id),
+          input.expectedUpdatedAt ? eq(posts.updatedAt, input.expectedUpdatedAt) : undefined,
+        ),
+      ),
+    selectPosts(db, input.viewerId).where(eq(posts.id, input.id)).limit(1),
+  ]);
+  return { changed: affectedRows(result) === 1, post: rows[0] };
+}
+
+/**
+ * One batch, every step guarded by the post still being there (and unchanged, with
+ * `expectedUpdatedAt`): the author's post_count, the likes, the post, then its image row.
+ * A concurrent second delete therefore decrements nothing. Returns whether it deleted.
+ */
+export async function deletePost(
+  db: Database,
+  input: { id: string; authorId: string; imageKey: string | null; expectedUpdatedAt?: Date },
+) {
+  const guard = postExists(input.id, input.expectedUpdatedAt);
+  const statements: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [
+    db
+      .update(profiles)
+      .set({ postCount: sql`max(${profiles.postCount} - 1, 0)` })
+      .where(and(eq(profiles.userId, input.authorId), guard)),
+    db.delete(likes).where(and(eq(likes.postId, input.id), guard)),
+    db
+      .delete(posts)
+      .where(
+        and(
+          eq(posts.id, input.id),
+          input.expectedUpdatedAt ? eq(posts.updatedAt, input.expectedUpdatedAt) : undefined,
+        ),
+      ),
+  ];
+  if (input.imageKey !== null) {
+    statements.push(
+      db
+        .delete(images)
+        .where(
+          and(
+            eq(images.key, input.imageKey),
+            sql`not exists (select 1 from ${posts} where ${posts.imageKey} = ${input.imageKey})`,
+          ),
+        ),
+    );
+  }
+  const results = await db.batch(statements);
+  return affectedRows(results[2]) === 1;
+}

@@ -1,0 +1,149 @@
+import { createRoute, type z } from '@hono/zod-openapi';
+import { requireWriter } from '../../lib/auth';
+import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
+import { IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../../lib/openapi';
+import { LinkHeader } from '../../lib/pagination';
+import { limitWrites } from '../../lib/write-limit';
+import {
+  CreatePostBody,
+  ListPostsQuery,
+  PostIdParams,
+  PostListSchema,
+  PostSchema,
+  UpdatePostBody,
+} from './posts.schemas';
+
+const TAGS = ['Posts'];
+/** Anonymous or signed in: a token only adds `liked_by_me`. */
+export const optionalBearer = [{}, ...bearerSecurity];
+
+export const VaryHeader = {
+  Vary: {
+    description: 'Authorization: the body depends on who asks (`liked_by_me`).',
+    schema: { type: 'string' as const, example: 'Authorization' },
+  },
+};
+
+const LocationHeader = {
+  Location: {
+    description: 'Absolute URL of the new post.',
+    schema: { type: 'string' as const, example: 'https://api.ublog.example/api/v1/posts/0193...' },
+  },
+};
+
+type HeaderSpec = Record<
+  string,
+  { description: string; schema: { type: 'string'; example?: string } }
+>;
+
+const json = <T extends z.ZodType>(schema: T, description: string, headers: HeaderSpec) => ({
+  ...jsonContent(schema, description),
+  headers,
+});
+
+export const listPosts = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listPosts',
+  tags: TAGS,
+  summary: 'List posts, newest first',
+  description:
+    'Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. `?author=` keeps one user\'s posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.',
+  security: optionalBearer,
+  request: { query: ListPostsQuery },
+  responses: {
+    200: json(PostListSchema, 'One page of posts.', {
+      ...EtagHeader,
+      ...LinkHeader,
+      ...VaryHeader,
+    }),
+    ...notModifiedResponse,
+    ...problemResponses(400, 401, 422),
+  },
+});
+
+export const createPost = createRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'createPost',
+  tags: TAGS,
+  summary: 'Write a post',
+  description:
+    "Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422.",
+  security: bearerSecurity,
+  middleware: [requireWriter, limitWrites] as const,
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: jsonBody(CreatePostBody, 'The new post.'),
+  },
+  responses: {
+    201: json(
+      PostSchema,
+      'The new post (or, for a repeated Idempotency-Key, the first response).',
+      {
+        ...LocationHeader,
+        'Idempotent-Replayed': {
+          description: 'Present and "true" when this response is a replay for a repeated key.',
+          schema: { type: 'string' as const, example: 'true' },
+        },
+      },
+    ),
+    ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
+  },
+});
+
+export const getPost = createRoute({
+  method: 'get',
+  path: '/{id}',
+  operationId: 'getPost',
+  tags: TAGS,
+  summary: 'Read one post',
+  description:
+    'The post with its author, image and like count. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.',
+  security: optionalBearer,
+  request: { params: PostIdParams },
+  responses: {
+    200: json(PostSchema, 'The post.', { ...EtagHeader, ...VaryHeader }),
+    ...notModifiedResponse,
+    ...problemResponses(401, 404, 422),
+  },
+});
+
+export const updatePost = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  operationId: 'updatePost',
+  tags: TAGS,
+  summary: 'Edit a post',
+  description:
+    'Replaces the body. Only the author or an administrator (403 for anyone else). With `If-Match`, a stale ETag (the post as you would GET it changed) is 412 and nothing changes. Fields other than `body` are refused with 422.',
+  security: bearerSecurity,
+  middleware: [requireWriter, limitWrites] as const,
+  request: {
+    params: PostIdParams,
+    headers: IfMatchHeaderSchema,
+    body: jsonBody(UpdatePostBody, 'The new body.'),
+  },
+  responses: {
+    200: json(PostSchema, 'The post after the edit.', {}),
+    ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
+  },
+});
+
+export const deletePost = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  operationId: 'deletePost',
+  tags: TAGS,
+  summary: 'Delete a post',
+  description:
+    "Deletes the post, its likes and its image in one transaction and decrements the author's `post_count`; the stored image objects are removed after the response. Only the author or an administrator. Honours `If-Match` (412 when stale).",
+  security: bearerSecurity,
+  middleware: [requireWriter, limitWrites] as const,
+  request: { params: PostIdParams, headers: IfMatchHeaderSchema },
+  responses: {
+    204: { description: 'Deleted.' },
+    ...problemResponses(401, 403, 404, 412, 422, 429),
+  },
+});
