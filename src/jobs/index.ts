@@ -1,8 +1,10 @@
 import { openDatabase } from '../db/client';
 import { type Bindings, readConfig } from '../env';
+import { cleanupAccount } from './account-cleanup';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
 import { recordFailedJobs } from './failed-jobs';
+import { processImage } from './image-process';
 import {
   type JobMessage,
   JobMessage as JobMessageSchema,
@@ -19,6 +21,8 @@ export type JobHandlers = { [T in JobType]?: JobHandler<T> };
 export const jobHandlers: JobHandlers = {
   'email.send': sendEmail,
   'request_log.batch': insertRequestLogs,
+  'image.process': processImage,
+  'account.cleanup': cleanupAccount,
 };
 
 /** Exponential backoff for redelivery: 10 s, 20 s, 40 s ... capped at 15 minutes. */

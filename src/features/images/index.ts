@@ -1,4 +1,5 @@
 import { createRouter } from '../../lib/router';
+import { getImageHandler } from './images.handlers';
+import { getImage } from './images.routes';
 
-// Routes are registered in this feature's *.routes.ts / *.handlers.ts.
-export const imagesRouter = createRouter();
+export const imagesRouter = createRouter().openapi(getImage, getImageHandler);
