@@ -60,7 +60,8 @@ export const IfMatchHeaderSchema = z.object({
     .max(1024)
     .optional()
     .openapi({
-      param: { name: 'If-Match', in: 'header' },
+      // The name must equal the key, which is lowercase because hono validates lowercased headers.
+      param: { name: 'if-match', in: 'header' },
       description:
         'Optional. The ETag from your last GET of this resource; if it changed since (edited, or its like count or your like changed), the request is refused with 412 and nothing changes.',
       example: '"3f786850e387550fdab836ed7e6dc881de23001b"',

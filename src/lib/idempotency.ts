@@ -26,7 +26,8 @@ export const IdempotencyKeyHeaderSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, { error: 'Idempotency-Key must be 1..255 printable ASCII characters' })
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      // The name must equal the key, which is lowercase because hono validates lowercased headers.
+      param: { name: 'idempotency-key', in: 'header' },
       description:
         'Optional, recommended for retries: a unique value (e.g. a UUID) per intended creation. Within 24 h the same key from the same user with the same body replays the first response (status, body, Location) and creates nothing; the same key with a different body is 422; a duplicate that arrives while the first is still being processed is 409.',
       example: '5f0c7f4e-3d0e-4b8c-9a51-2f1f4d1b7c3a',
