@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalWorker, ROOT, startLocalWorker } from '../../bench/lib/local-worker';
+
+// /docs in a real browser: Debian's Chromium (installed by .ci/run) driven by playwright-core,
+// against the Worker as `wrangler dev` serves it (static assets included).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOT = join(ROOT, 'test-artifacts', 'docs.png');
+const STARTUP_TIMEOUT_MS = 120_000;
+const RENDER_TIMEOUT_MS = 60_000;
+
+interface Operation {
+  tag: string;
+  operationId: string;
+}
+
+let worker: LocalWorker;
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  // Swagger UI's files are copied into public/ by `npm ci` (prepare); make sure they are there.
+  const copied = spawnSync(process.execPath, [join(ROOT, 'scripts', 'docs-assets.mjs')]);
+  if (copied.status !== 0) throw new Error(`docs-assets failed: ${copied.stderr}`);
+  worker = await startLocalWorker({ persistTo: false });
+  userDataDir = mkdtempSync(join(tmpdir(), 'ublog-docs-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+}, STARTUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await context?.close();
+  await worker?.dispose();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('GET /docs in headless Chromium', () => {
+  it(
+    'lists every operation of every tag, loads nothing from another host, and renders',
+    async () => {
+      const origin = worker.url.origin;
+      const doc = (await (await fetch(new URL('/openapi.json', origin))).json()) as {
+        paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
+      };
+      const operations: Operation[] = Object.values(doc.paths).flatMap((item) =>
+        Object.values(item).flatMap((op) =>
+          op.tags.map((tag) => ({ tag, operationId: op.operationId })),
+        ),
+      );
+      expect(operations.length).toBeGreaterThan(0);
+
+      const page = await context.newPage();
+      const requested: string[] = [];
+      const pageErrors: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+
+      const response = await page.goto(new URL('/docs', origin).href, { waitUntil: 'load' });
+      expect(response?.status()).toBe(200);
+      await page.locator('.opblock').first().waitFor({ timeout: RENDER_TIMEOUT_MS });
+
+      const missing: string[] = [];
+      for (const { tag, operationId } of operations) {
+        // Swagger UI's deep-link id for an operation under a tag.
+        const id = `operations-${tag}-${operationId}`;
+        if ((await page.locator(`[id="${id}"]`).count()) === 0) missing.push(id);
+      }
+      expect(missing).toEqual([]);
+      const shownTags = await page.locator('.opblock-tag-section h3').allInnerTexts();
+      for (const tag of new Set(operations.map((o) => o.tag))) {
+        expect(shownTags.join('\n')).toContain(tag);
+      }
+
+      mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      const foreign = requested.filter(
+        (url) => !url.startsWith('data:') && new URL(url).origin !== origin,
+      );
+      expect(foreign).toEqual([]);
+      expect(requested).toContain(new URL('/openapi.json', origin).href);
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+});
