@@ -1,4 +1,9 @@
 import { createRouter } from '../../lib/router';
+import * as handlers from './profiles.handlers';
+import * as routes from './profiles.routes';
 
-// Routes are registered in this feature's *.routes.ts / *.handlers.ts.
-export const profilesRouter = createRouter();
+// Avatar upload routes (avatar.*.ts in this folder) are registered next to these.
+export const profilesRouter = createRouter()
+  .openapi(routes.listProfiles, handlers.listProfiles)
+  .openapi(routes.getProfile, handlers.getProfile)
+  .openapi(routes.updateMyProfile, handlers.updateMyProfile);

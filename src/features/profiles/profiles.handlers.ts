@@ -1,0 +1,69 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { currentUser } from '../../lib/auth';
+import { assertIfMatch } from '../../lib/etag';
+import { finishPage, readCursor } from '../../lib/pagination';
+import { notFound, preconditionFailed } from '../../lib/problem';
+import {
+  findProfileByUserId,
+  findProfileByUsername,
+  listProfiles as selectProfilePage,
+  updateProfile,
+} from './profiles.queries';
+import type * as routes from './profiles.routes';
+import { renderProfile } from './profiles.view';
+
+const originOf = (c: Context) => new URL(c.req.url).origin;
+const profileNotFound = () => notFound('No user has this username.', 'profile_not_found');
+
+export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
+  const { limit, cursor, q } = c.req.valid('query');
+  const secret = c.get('config').JWT_SECRET;
+  const scope = `profiles:q=${q?.toLowerCase() ?? ''}`;
+  const position = await readCursor(secret, scope, cursor);
+  const rows = await selectProfilePage(c.get('db'), { q, position, limit });
+  const origin = originOf(c);
+  const page = await finishPage(c, {
+    rows,
+    limit,
+    secret,
+    scope,
+    positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.userId }),
+    render: (row) => renderProfile(origin, row),
+  });
+  return c.json(page, 200);
+};
+
+export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async (c) => {
+  const { username } = c.req.valid('param');
+  const row = await findProfileByUsername(c.get('db'), username);
+  if (!row) throw profileNotFound();
+  return c.json(renderProfile(originOf(c), row), 200);
+};
+
+export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv> = async (c) => {
+  const { userId } = currentUser(c);
+  const { 'if-match': ifMatch } = c.req.valid('header');
+  const input = c.req.valid('json');
+  const db = c.get('db');
+  const current = await findProfileByUserId(db, userId);
+  if (!current) throw profileNotFound();
+  await assertIfMatch(ifMatch, renderProfile(originOf(c), current));
+  const { changed, profile } = await updateProfile(db, {
+    userId,
+    bio: input.bio,
+    city: input.city,
+    // Strictly later than before, so the If-Match guard below can tell edits apart.
+    updatedAt: new Date(Math.max(Date.now(), current.updatedAt.getTime() + 1)),
+    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+  });
+  if (!profile) throw profileNotFound();
+  if (!changed) {
+    throw preconditionFailed(
+      'The profile changed while this request was being applied.',
+      'etag_mismatch',
+    );
+  }
+  return c.json(renderProfile(originOf(c), profile), 200);
+};

@@ -1,0 +1,14 @@
+import { avatarUrl, iso } from '../../lib/media-urls';
+import type { ProfileRow } from './profiles.queries';
+import type { Profile } from './profiles.schemas';
+
+export function renderProfile(origin: string, row: ProfileRow): Profile {
+  return {
+    username: row.username,
+    bio: row.bio,
+    city: row.city,
+    avatar_url: avatarUrl(origin, row.avatarKey),
+    post_count: row.postCount,
+    created_at: iso(row.createdAt),
+  };
+}
