@@ -1,6 +1,8 @@
 import { and, count, desc, eq, inArray, lt, or, sql, sum } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { expect, it } from 'vitest';
 import { affectedRows } from '../../src/db/result';
+import * as schema from '../../src/db/schema';
 import { likes, posts, profiles, requestLogs, users } from '../../src/db/schema';
 import { MAX_BOUND_PARAMETERS } from '../../src/lib/chunks';
 import {
@@ -23,6 +25,32 @@ async function caught(work: () => Promise<unknown>): Promise<unknown> {
 }
 
 export const engineCases: CaseSuite = (engine) => {
+  it('the migrated schema has every table and index the drizzle schema declares', async () => {
+    const { db } = engine();
+    const present = new Set(
+      (
+        await db.all<{ type: string; name: string }>(
+          sql`select type, name from sqlite_master where type in ('table', 'index')`,
+        )
+      ).map((r) => `${r.type}:${r.name}`),
+    );
+    const tables = Object.values(schema).filter((t) => t instanceof SQLiteTable);
+    expect(tables.length).toBeGreaterThan(10);
+    for (const table of tables) {
+      const config = getTableConfig(table);
+      expect(present, config.name).toContain(`table:${config.name}`);
+      for (const index of config.indexes) {
+        expect(present, index.config.name).toContain(`index:${index.config.name}`);
+      }
+    }
+    // Recorded the way wrangler records D1 migrations.
+    const columns = await db.all<{ name: string }>(sql`pragma table_info(d1_migrations)`);
+    expect(columns.map((c) => c.name)).toEqual(['id', 'name', 'applied_at']);
+    const applied = await db.all<{ name: string }>(sql`select name from d1_migrations`);
+    expect(applied.length).toBeGreaterThan(0);
+    for (const { name } of applied) expect(name).toMatch(/^\d{4}_[\w-]+\.sql$/);
+  });
+
   it('a case-insensitive duplicate is a recognisable unique violation naming its index', async () => {
     const { db } = engine();
     await insertUser(db, { email: 'Ada@Example.com', username: 'ada' });
