@@ -43,7 +43,9 @@ export async function call<T = any>(path: string, init: CallInit = {}): Promise<
   } else if (ct.startsWith('text/')) {
     body = await res.text();
   } else {
-    body = await res.arrayBuffer();
+    const bytes = await res.arrayBuffer();
+    // An empty body without a type (e.g. a 202) is no body at all.
+    body = bytes.byteLength === 0 && ct === '' ? undefined : bytes;
   }
   assertMatchesContract(req.method, url, res, body);
   return { res, status: res.status, headers: res.headers, body: body as T };
