@@ -1,3 +1,4 @@
+import { authCases } from './auth.cases';
 import { engineCases } from './engine.cases';
 import type { CaseSuite } from './harness';
 import { jobsCases } from './jobs.cases';
@@ -6,4 +7,5 @@ import { jobsCases } from './jobs.cases';
 export const SHARED_SUITES: Record<string, CaseSuite> = {
   engine: engineCases,
   'jobs and cron': jobsCases,
+  'auth queries': authCases,
 };
