@@ -21,6 +21,7 @@ import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { notFound, payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
+import { requestLog } from './lib/request-log';
 import { createRouter } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
@@ -91,6 +92,7 @@ export function createApp() {
 
   app.use('*', requestId);
   app.use('*', services);
+  app.use(`${API_PREFIX}/*`, requestLog);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);

@@ -1,0 +1,103 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
+import type { AppEnv } from '../env';
+import type { JobMessage, RequestLogEntry } from '../jobs/messages';
+import { newId } from './ids';
+
+const MAX_ROUTE_LENGTH = 200;
+const MAX_PATH_LENGTH = 2000;
+const MAX_USER_AGENT_LENGTH = 512;
+const MAX_COUNTRY_LENGTH = 8;
+/** The route recorded when no route matched (the 404 for an unknown path). */
+export const UNMATCHED_ROUTE = '(unmatched)';
+
+const encoder = new TextEncoder();
+
+/** SHA-256 of salt + address, hex: requests from one address group together, unreadably. */
+export async function hashIp(salt: string, ip: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(salt + ip));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The pattern of the route that answered (`/api/v1/posts/:id`), not the concrete path. */
+function routePattern(c: Context): string {
+  // Middleware is registered for every method ('ALL'); routes for one method.
+  const route = matchedRoutes(c)
+    .filter((r) => r.method !== 'ALL')
+    .at(-1);
+  return (route?.path ?? UNMATCHED_ROUTE).slice(0, MAX_ROUTE_LENGTH);
+}
+
+export interface RequestFacts {
+  startedAt: number;
+  durationMs: number;
+}
+
+/** The log entry for a request that has been answered. */
+export async function buildLogEntry(
+  c: Context<AppEnv>,
+  facts: RequestFacts,
+): Promise<RequestLogEntry> {
+  const ip = c.req.header('CF-Connecting-IP')?.trim();
+  const cf = c.req.raw.cf as { country?: unknown } | undefined;
+  const auth = c.get('auth');
+  return {
+    id: newId(facts.startedAt),
+    created_at: facts.startedAt,
+    method: c.req.method.slice(0, 10),
+    route: routePattern(c),
+    path: new URL(c.req.url).pathname.slice(0, MAX_PATH_LENGTH),
+    status: c.res.status,
+    duration_ms: Math.max(0, facts.durationMs),
+    user_id: auth?.userId ?? null,
+    username: auth?.username ?? null,
+    request_id: c.get('requestId') ?? '',
+    ip_hash: ip ? await hashIp(c.get('config')?.IP_HASH_SALT ?? '', ip) : null,
+    user_agent: c.req.header('User-Agent')?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+    country: typeof cf?.country === 'string' ? cf.country.slice(0, MAX_COUNTRY_LENGTH) : null,
+  };
+}
+
+export const requestLogMessage = (entries: RequestLogEntry[]): JobMessage => ({
+  type: 'request_log.batch',
+  entries,
+});
+
+function executionContext(c: Context): Pick<ExecutionContext, 'waitUntil'> | null {
+  try {
+    return c.executionCtx;
+  } catch {
+    return null; // app.request() in a unit test: no execution context, nothing to log to
+  }
+}
+
+/**
+ * Records every API request. The entry is sent to the jobs queue inside waitUntil, after the
+ * response is ready, so logging never delays or fails a response.
+ */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const startedAt = Date.now();
+  const started = performance.now();
+  await next();
+  const durationMs = performance.now() - started;
+  const ctx = executionContext(c);
+  if (!ctx || !c.env?.JOBS) return;
+  ctx.waitUntil(
+    (async () => {
+      try {
+        const entry = await buildLogEntry(c, { startedAt, durationMs });
+        await c.env.JOBS.send(requestLogMessage([entry]));
+      } catch (err) {
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'request log not sent',
+            request_id: c.get('requestId'),
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        );
+      }
+    })(),
+  );
+});
