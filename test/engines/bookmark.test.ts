@@ -10,7 +10,8 @@ import {
 } from '../../src/lib/bookmark';
 import { newId } from '../../src/lib/ids';
 import { signAccessToken } from '../../src/lib/tokens';
-import { get } from '../support/http';
+import { DEFAULT_PASSWORD, uniqueIp, uniqueName } from '../support/auth';
+import { get, post } from '../support/http';
 
 const LOCAL_BOOKMARK = '00000000-00000003-00000000-00000000000000000000000000000000';
 
@@ -97,6 +98,40 @@ describe(`the ${BOOKMARK_HEADER} header`, () => {
     );
     expect(res.status).toBe(401);
     expect(isBookmark(res.headers.get(BOOKMARK_HEADER))).toBe(true);
+  });
+
+  it('a read sent with the bookmark of a write sees that write', async () => {
+    const username = uniqueName('bm');
+    const registered = await post(
+      '/api/v1/auth/register',
+      { email: `${username}@example.com`, username, password: DEFAULT_PASSWORD },
+      { headers: { 'CF-Connecting-IP': uniqueIp() } },
+    );
+    expect(registered.status).toBe(201);
+    const afterWrite = registered.headers.get(BOOKMARK_HEADER);
+    expect(isBookmark(afterWrite)).toBe(true);
+
+    const read = await get(`/api/v1/profiles/${username}`, {
+      headers: { [BOOKMARK_HEADER]: afterWrite ?? '' },
+    });
+    expect(read.status).toBe(200);
+    expect(read.body.username).toBe(username);
+    const afterRead = read.headers.get(BOOKMARK_HEADER) ?? '';
+    expect(afterRead.localeCompare(afterWrite ?? '')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a write ignores the bookmark it is sent and still answers with a fresh one', async () => {
+    const before = (await get('/health')).headers.get(BOOKMARK_HEADER) ?? '';
+    const username = uniqueName('bm');
+    const { status, headers } = await post(
+      '/api/v1/auth/register',
+      { email: `${username}@example.com`, username, password: DEFAULT_PASSWORD },
+      { headers: { 'CF-Connecting-IP': uniqueIp(), [BOOKMARK_HEADER]: 'not-a-bookmark' } },
+    );
+    expect(status).toBe(201);
+    const after = headers.get(BOOKMARK_HEADER) ?? '';
+    expect(isBookmark(after)).toBe(true);
+    expect(after.localeCompare(before)).toBeGreaterThan(0);
   });
 
   it('is readable cross-origin (exposed by CORS)', async () => {
