@@ -24,6 +24,13 @@ describe('scheduled dispatcher', () => {
     expect(results[0]?.outcome).toBe('error');
   });
 
+  it('has one task for each cron in wrangler.toml [triggers]', async () => {
+    const { CRON_TASKS } = await import('../../src/cron');
+    expect(Object.keys(CRON_TASKS).sort()).toEqual(
+      ['*/15 * * * *', '5 * * * *', '30 3 * * *', '45 3 * * *'].sort(),
+    );
+  });
+
   it('runs every cron declared in wrangler.toml and records each run', async () => {
     const { CRON_TASKS } = await import('../../src/cron');
     for (const [cron, { job }] of Object.entries(CRON_TASKS)) {
