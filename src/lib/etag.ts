@@ -63,7 +63,7 @@ export const IfMatchHeaderSchema = z.object({
       // The name must equal the key, which is lowercase because hono validates lowercased headers.
       param: { name: 'if-match', in: 'header' },
       description:
-        'Optional. The ETag from your last GET of this resource; if it changed since (edited, or its like count or your like changed), the request is refused with 412 and nothing changes.',
+        'Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes.',
       example: '"3f786850e387550fdab836ed7e6dc881de23001b"',
     }),
 });
