@@ -150,20 +150,26 @@ export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async 
   const objectKeys = [current.imageKey, current.imageThumbnailKey].filter(
     (key): key is string => key !== null,
   );
-  if (objectKeys.length > 0) afterResponse(c, c.env.BUCKET.delete(objectKeys));
+  if (objectKeys.length > 0) await deleteImageObjects(c, objectKeys);
   return c.body(null, 204);
 };
 
-/** Work that must finish but need not delay the response (awaited when there is no ctx). */
-function afterResponse(c: Context<AppEnv>, work: Promise<unknown>) {
-  const logged = work.catch((err) =>
-    console.error(
-      JSON.stringify({ level: 'error', message: 'image object delete failed', error: String(err) }),
-    ),
-  );
+/**
+ * The rows are gone already; an object that fails to delete is only logged (the nightly
+ * orphan sweep removes objects without rows), never turned into an error for the client.
+ */
+async function deleteImageObjects(c: Context<AppEnv>, keys: string[]) {
   try {
-    c.executionCtx.waitUntil(logged);
-  } catch {
-    // app.request() without an ExecutionContext (some tests): nothing to extend.
+    await c.env.BUCKET.delete(keys);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        message: 'image objects not deleted; the orphan sweep will',
+        request_id: c.get('requestId'),
+        keys,
+        error: String(err),
+      }),
+    );
   }
 }
