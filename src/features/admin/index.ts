@@ -1,4 +1,11 @@
 import { createRouter } from '../../lib/router';
+import * as handlers from './admin.handlers';
+import * as routes from './admin.routes';
 
-// Routes are registered in this feature's *.routes.ts / *.handlers.ts.
-export const adminRouter = createRouter();
+export const adminRouter = createRouter()
+  .openapi(routes.listUsers, handlers.listUsers)
+  .openapi(routes.updateUser, handlers.updateUser)
+  .openapi(routes.listRequestLogs, handlers.listRequestLogs)
+  .openapi(routes.getStats, handlers.getStats)
+  .openapi(routes.listFailedJobs, handlers.listFailedJobs)
+  .openapi(routes.retryFailedJob, handlers.retryFailedJob);
