@@ -27,6 +27,7 @@ describe('GET /users/me', () => {
         created_at: user.created_at,
       },
     });
+    expect(res.headers.get('Vary')).toContain('Authorization');
     const etag = res.headers.get('ETag') ?? '';
     expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     const again = await get(ME, { token, headers: { 'If-None-Match': etag } });

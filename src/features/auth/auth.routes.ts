@@ -168,7 +168,7 @@ export const changePassword = createRoute({
   tags: ['Auth'],
   summary: 'Change the password',
   description:
-    "Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Rate limited per account.",
+    "Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Access tokens already issued stay valid until they expire (15 minutes by default). A wrong current password is 403. Rate limited per account.",
   security: bearerSecurity,
   middleware: [requireAuth] as const,
   request: { body: jsonBody(PasswordChangeBody) },
@@ -201,7 +201,7 @@ export const confirmPasswordReset = createRoute({
   tags: ['Auth'],
   summary: 'Set a new password with an emailed reset token',
   description:
-    'The token works once and for 1 hour. Revokes every session of the account. Does not log in. An unknown, used or expired token is a 422 on /body/token.',
+    'The token works once and for 1 hour. Revokes every session (refresh token family) of the account; access tokens already issued stay valid until they expire. Does not log in. An unknown, used or expired token is a 422 on /body/token.',
   security: [],
   request: { body: jsonBody(PasswordResetConfirmBody) },
   responses: {

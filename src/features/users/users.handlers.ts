@@ -4,7 +4,7 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch } from '../../lib/etag';
+import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { EMAIL_VERIFICATION_TTL_MS, newEmailedToken } from '../../lib/tokens';
@@ -23,6 +23,7 @@ async function currentAccount(c: Context<AppEnv>) {
 
 export const getMe: Handler<typeof routes.getMe> = async (c) => {
   const { view } = await currentAccount(c);
+  varyOnAuthorization(c);
   return c.json(view, 200);
 };
 
@@ -62,6 +63,7 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
     });
   }
   const { view: updated } = await currentAccount(c);
+  varyOnAuthorization(c);
   return c.json(updated, 200);
 };
 
