@@ -206,7 +206,8 @@ export function generateSeedData(scale = 1, anchorMs = SEED_ANCHOR_MS): SeedData
     const createdAt = start + rng.int(SPAN_MS);
     statuses.push({
       id: seededId(rng, createdAt),
-      userId: (users[rng.int(userCount)] as SeedUser).id,
+      // The same skew as posts: a few people post statuses far more often than the rest.
+      userId: (users[Math.floor(userCount * rng.next() ** 2)] as SeedUser).id,
       content: paragraph(rng, 240, 2),
       createdAt,
     });
