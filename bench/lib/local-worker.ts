@@ -9,6 +9,7 @@ Object.assign(process.env, {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   WRANGLER_SEND_METRICS: 'false',
   WRANGLER_HIDE_BANNER: 'true',
+  WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'warn',
 });
 
 export interface LocalWorkerOptions {
@@ -16,6 +17,8 @@ export interface LocalWorkerOptions {
   persistTo: string | false;
   /** Extra plain-text vars (e.g. BENCH_METRICS). */
   vars?: Record<string, string>;
+  /** Bindings that replace the config's (wrangler's startWorker binding format). */
+  bindings?: Record<string, unknown>;
   config?: string;
 }
 
@@ -37,6 +40,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const bindings = Object.fromEntries([
     ...Object.entries(secrets).map(([k, value]) => [k, { type: 'secret_text', value }]),
     ...Object.entries(options.vars ?? {}).map(([k, value]) => [k, { type: 'plain_text', value }]),
+    ...Object.entries(options.bindings ?? {}),
   ]);
   const worker = await unstable_startWorker({
     config: options.config ?? join(ROOT, 'wrangler.toml'),

@@ -1,0 +1,107 @@
+import type { Request as LoadRequest } from 'autocannon';
+
+/** What the rows need from the seeded data, found before the load starts. */
+export interface BenchContext {
+  /** A signed-in user per connection (their access tokens). */
+  tokens: string[];
+  popularPostId: string;
+  /** The path of the fifth page of GET /posts, from following next_cursor. */
+  page5Path: string;
+  profileUsername: string;
+  login: { username: string; password: string };
+}
+
+export type RowKind = 'read' | 'write' | 'login';
+
+export interface Workload {
+  id: string;
+  request: string;
+  who: string;
+  kind: RowKind;
+  /** The requests one connection cycles through; `token` is that connection's user. */
+  requests(ctx: BenchContext, token: string): LoadRequest[];
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const json = { 'content-type': 'application/json' };
+const LIST = '/api/v1/posts?limit=20';
+
+/** The workload table of BENCH.md, in its order. */
+export const WORKLOADS: Workload[] = [
+  {
+    id: 'list_anon',
+    request: 'GET /api/v1/posts?limit=20',
+    who: 'anonymous',
+    kind: 'read',
+    requests: () => [{ method: 'GET', path: LIST }],
+  },
+  {
+    id: 'list_auth',
+    request: 'GET /api/v1/posts?limit=20',
+    who: 'signed in (liked_by_me)',
+    kind: 'read',
+    requests: (_, token) => [{ method: 'GET', path: LIST, headers: bearer(token) }],
+  },
+  {
+    id: 'list_page5',
+    request: 'fifth page by next_cursor',
+    who: 'anonymous',
+    kind: 'read',
+    requests: (ctx) => [{ method: 'GET', path: ctx.page5Path }],
+  },
+  {
+    id: 'post_get',
+    request: 'GET /api/v1/posts/{id} (popular)',
+    who: 'anonymous',
+    kind: 'read',
+    requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
+  },
+  {
+    id: 'post_create',
+    request: 'POST /api/v1/posts (JSON)',
+    who: 'signed in',
+    kind: 'write',
+    requests: (_, token) => [
+      {
+        method: 'POST',
+        path: '/api/v1/posts',
+        headers: { ...json, ...bearer(token) },
+        body: JSON.stringify({ body: 'A benchmark post: short, plain, and JSON.' }),
+      },
+    ],
+  },
+  {
+    id: 'like',
+    request: 'PUT then DELETE /api/v1/posts/{id}/like',
+    who: 'signed in',
+    kind: 'write',
+    requests: (ctx, token) => {
+      const path = `/api/v1/posts/${ctx.popularPostId}/like`;
+      return [
+        { method: 'PUT', path, headers: bearer(token) },
+        { method: 'DELETE', path, headers: bearer(token) },
+      ];
+    },
+  },
+  {
+    id: 'login',
+    request: 'POST /api/v1/auth/login',
+    who: 'valid credentials',
+    kind: 'login',
+    requests: (ctx) => [
+      {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: json,
+        body: JSON.stringify(ctx.login),
+      },
+    ],
+  },
+  {
+    id: 'profile',
+    request: 'GET /api/v1/profiles/{username}',
+    who: 'anonymous',
+    kind: 'read',
+    requests: (ctx) => [{ method: 'GET', path: `/api/v1/profiles/${ctx.profileUsername}` }],
+  },
+];

@@ -1,0 +1,203 @@
+/**
+ * npm run bench [-- --scale N --duration S --connections C]
+ * BENCH.md: seeds the data set (cached per scale), starts the local Worker the way `wrangler
+ * dev` does, loads each workload row with autocannon on loopback, samples D1 usage per
+ * request, measures bundle size and startup CPU against a minimal Hono Worker, and the login
+ * overhead over one password hash. Prints one report; writes bench/results/latest.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { withLocalBindings } from '../scripts/lib/local';
+import { hashPassword } from '../src/lib/passwords';
+import { median, runLoad, sampleUsage } from './lib/load';
+import { ROOT, startLocalWorker } from './lib/local-worker';
+import { type BenchResult, evaluateTargets, type RowResult, renderReport } from './lib/report';
+import { measureStartup } from './lib/startup';
+import { type BenchContext, WORKLOADS } from './lib/workloads';
+
+const DEMO_PASSWORD = 'ublog-demo-password';
+const RESULTS = join(ROOT, 'bench', 'results');
+const USAGE_CYCLES = 5;
+const LOGIN_SEQUENTIAL = 30;
+const LOGIN_WARMUP = 3;
+const HASHES = 30;
+const STARTUP_RUNS = 5;
+// The limiters protect production from abuse; here they would only measure themselves.
+const UNLIMITED = { simple: { limit: 1_000_000_000, period: 60 } };
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const scale = Number(values.scale);
+const load = {
+  connections: Number(values.connections),
+  durationSeconds: Number(values.duration),
+  warmupSeconds: Number(values.warmup),
+};
+if (![scale, load.connections, load.durationSeconds].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--scale, --duration and --connections must be positive whole numbers');
+  process.exit(2);
+}
+
+const step = (what: string) => console.log(`\n== ${what}`);
+const started = performance.now();
+const loadAverageStart = loadavg()[0]!;
+mkdirSync(RESULTS, { recursive: true });
+
+step(`Seeding scale ${scale} (once per scale, cached in .wrangler/bench-scale-${scale})`);
+const seedDir = join(ROOT, '.wrangler', `bench-scale-${scale}`);
+const seeded = spawnSync(
+  'tsx',
+  [join(ROOT, 'scripts', 'seed.ts'), '--scale', String(scale), '--persist-to', seedDir],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+if (seeded.status !== 0) throw new Error(`seeding failed (exit ${seeded.status})`);
+// Each run starts from the seeded state: the write rows add posts and likes.
+const runDir = join(ROOT, '.wrangler', 'bench-run');
+rmSync(runDir, { recursive: true, force: true });
+cpSync(seedDir, runDir, { recursive: true });
+
+const found = await withLocalBindings(runDir, async (env) => {
+  const one = <T>(sql: string) => env.DB.prepare(sql).first<T>();
+  const count = async (table: string) =>
+    (await one<{ n: number }>(`select count(*) as n from ${table}`))?.n ?? 0;
+  const users = await env.DB.prepare(
+    "select username from users where username like 'user%' order by username limit ?",
+  )
+    .bind(load.connections)
+    .all<{ username: string }>();
+  return {
+    data: {
+      users: await count('users'),
+      posts: await count('posts'),
+      likes: await count('likes'),
+      statuses: await count('statuses'),
+    },
+    popularPostId: (await one<{ id: string }>(
+      'select id from posts order by like_count desc, id limit 1',
+    ))!.id,
+    usernames: users.results.map((u) => u.username),
+  };
+});
+
+step('Starting the Worker (wrangler, local D1/R2, BENCH_METRICS on)');
+const worker = await startLocalWorker({
+  persistTo: runDir,
+  vars: { BENCH_METRICS: 'true' },
+  bindings: {
+    AUTH_LIMITER: { type: 'ratelimit', namespace_id: '1001', ...UNLIMITED },
+    WRITE_LIMITER: { type: 'ratelimit', namespace_id: '1002', ...UNLIMITED },
+  },
+});
+const origin = worker.url.origin;
+console.log(`Worker at ${origin}`);
+
+const post = (path: string, body: unknown) =>
+  fetch(new URL(path, origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+async function login(username: string) {
+  const res = await post('/api/v1/auth/login', { username, password: DEMO_PASSWORD });
+  if (res.status !== 200)
+    throw new Error(`login as ${username}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const rows: RowResult[] = [];
+let login_: BenchResult['login'];
+try {
+  const tokens: string[] = [];
+  for (const username of found.usernames) tokens.push(await login(username));
+  let page5Path = '/api/v1/posts?limit=20';
+  for (let page = 1; page < 5; page++) {
+    const res = await fetch(new URL(page5Path, origin));
+    const { next_cursor } = (await res.json()) as { next_cursor: string | null };
+    if (!next_cursor) throw new Error(`GET /posts has no page ${page + 1}`);
+    page5Path = `/api/v1/posts?limit=20&cursor=${encodeURIComponent(next_cursor)}`;
+  }
+  const ctx: BenchContext = {
+    tokens,
+    popularPostId: found.popularPostId,
+    page5Path,
+    profileUsername: 'alice',
+    login: { username: 'bob', password: DEMO_PASSWORD },
+  };
+
+  for (const w of WORKLOADS) {
+    step(`${w.id}: ${w.request} (${w.who})`);
+    const figures = await runLoad(origin, w, ctx, load);
+    const usage = await sampleUsage(origin, w, ctx, USAGE_CYCLES);
+    rows.push({ id: w.id, request: w.request, kind: w.kind, ...figures, ...usage });
+    console.log(
+      `${figures.reqPerSec.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${usage.statements} statements, ${usage.rowsRead} rows read`,
+    );
+  }
+
+  step(
+    `Login latency, one request at a time (${LOGIN_SEQUENTIAL}), and one password hash (${HASHES})`,
+  );
+  for (let i = 0; i < LOGIN_WARMUP; i++) await login('bob');
+  const loginMs: number[] = [];
+  for (let i = 0; i < LOGIN_SEQUENTIAL; i++) {
+    const t0 = performance.now();
+    await login('bob');
+    loginMs.push(performance.now() - t0);
+  }
+  const hashMs: number[] = [];
+  for (let i = 0; i < HASHES; i++) {
+    const t0 = performance.now();
+    await hashPassword(DEMO_PASSWORD);
+    hashMs.push(performance.now() - t0);
+  }
+  login_ = {
+    sequentialRequests: LOGIN_SEQUENTIAL,
+    loginMedianMs: median(loginMs),
+    hashMedianMs: median(hashMs),
+    overheadMs: median(loginMs) - median(hashMs),
+  };
+} finally {
+  await worker.dispose();
+}
+
+step(`Bundle and startup CPU (wrangler check startup, ${STARTUP_RUNS} runs each)`);
+const startup = measureStartup(
+  [
+    { name: 'ublog', cwd: ROOT },
+    { name: 'minimal', cwd: join(ROOT, 'bench', 'fixtures', 'minimal-worker') },
+  ],
+  RESULTS,
+  STARTUP_RUNS,
+) as BenchResult['startup'];
+
+const partial = {
+  generatedAt: new Date().toISOString(),
+  scale,
+  data: found.data,
+  load,
+  machine: { cpus: availableParallelism(), loadAverageStart, loadAverageEnd: loadavg()[0]! },
+  rows,
+  startup,
+  login: login_,
+};
+const otherScaleFile = join(RESULTS, `scale-${scale === 1 ? 16 : 1}.json`);
+const other = existsSync(otherScaleFile)
+  ? (JSON.parse(readFileSync(otherScaleFile, 'utf8')) as BenchResult)
+  : undefined;
+const result: BenchResult = { ...partial, targets: evaluateTargets(partial, other) };
+writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(RESULTS, `scale-${scale}.json`), `${JSON.stringify(result, null, 2)}\n`);
+console.log(renderReport(result));
+console.log(
+  `Figures in bench/results/latest.json (and scale-${scale}.json); ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
+);
