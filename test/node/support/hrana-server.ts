@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Client, createClient, type InValue, LibsqlError } from '@libsql/client';
+import {
+  type Client,
+  createClient,
+  type InValue,
+  LibsqlError,
+  type Transaction,
+} from '@libsql/client';
 
 /**
  * A small Hrana-over-HTTP (v2, JSON) server over a libSQL database file, on 127.0.0.1: the
