@@ -265,6 +265,22 @@ export const engineCases: CaseSuite = (engine) => {
     expect(rows).toEqual([{ id: user.id }]);
   });
 
+  // Both engines bind a JS number as REAL (D1, libSQL native and libSQL over HTTP alike);
+  // INTEGER columns store integral values as integers, so only expressions over raw
+  // parameters can see the difference, and they see the same one everywhere.
+  it('numbers bind as REAL on both engines and integer columns keep integers', async () => {
+    const { db } = engine();
+    const row = await db.get<{ a: string; b: string; c: number; d: string }>(
+      sql`select typeof(${5}) as a, ${1795438241243} || '' as b, ${7} / ${2} as c, typeof(7 / 2) as d`,
+    );
+    expect(row).toEqual({ a: 'real', b: '1795438241243.0', c: 3.5, d: 'integer' });
+    const user = await insertUser(db, { updatedAt: new Date(1795438241243) });
+    const stored = await db.get<{ t: string }>(
+      sql`select typeof(${users.updatedAt}) as t from ${users} where ${users.id} = ${user.id}`,
+    );
+    expect(stored).toEqual({ t: 'integer' });
+  });
+
   it('lower() and LIKE fold ASCII case the same way', async () => {
     const { db } = engine();
     await insertUser(db, { username: 'MixedCase' });
