@@ -121,7 +121,7 @@ export interface StoreImageInput {
 export async function storeImage(
   input: StoreImageInput,
   statements: (image: StoredImage) => BatchItem<'sqlite'>[] = () => [],
-): Promise<StoredImage> {
+): Promise<{ image: StoredImage; results: unknown[] }> {
   const now = input.now ?? Date.now();
   const image: StoredImage = {
     key: newImageKey(input.ownerId, input.image.ext, now),
@@ -136,8 +136,10 @@ export async function storeImage(
   await input.bucket.put(image.key, input.image.bytes, {
     httpMetadata: { contentType: image.contentType },
   });
+  let results: unknown[];
   try {
-    await input.db.batch([input.db.insert(images).values(image), ...statements(image)]);
+    // The images row first: results[0] is its insert, results[1..] the caller's statements.
+    results = await input.db.batch([input.db.insert(images).values(image), ...statements(image)]);
   } catch (err) {
     await input.bucket.delete(image.key).catch((cleanupErr: unknown) => {
       console.error(
@@ -146,7 +148,7 @@ export async function storeImage(
     });
     throw err;
   }
-  return image;
+  return { image, results };
 }
 
 /** The R2 keys an images row owns: the original and, once made, its thumbnail. */

@@ -33,13 +33,14 @@ const imageRow = (key: string) =>
 async function uploaded(ownerId: string, bytes = JPEG_3X2) {
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new Error('bad fixture');
-  return storeImage({
+  const { image } = await storeImage({
     bucket: env.BUCKET,
     db: createDatabase(env.DB),
     ownerId,
     purpose: 'post',
     image: { ...sniffed, bytes },
   });
+  return image;
 }
 
 async function rowWithoutObject(ownerId: string) {

@@ -16,13 +16,14 @@ async function seedImage(bytes: Uint8Array) {
   const user = await createUser();
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new Error('fixture is not an image');
-  return storeImage({
+  const { image } = await storeImage({
     bucket: env.BUCKET,
     db: createDatabase(env.DB),
     ownerId: user.id,
     purpose: 'post',
     image: { ...sniffed, bytes },
   });
+  return image;
 }
 
 async function runImageJob(key: string) {

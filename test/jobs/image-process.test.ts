@@ -13,13 +13,14 @@ async function seedPng(width: number, height: number) {
   const bytes = await makePng(width, height);
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new Error('bad fixture');
-  return storeImage({
+  const { image } = await storeImage({
     bucket: env.BUCKET,
     db: createDatabase(env.DB),
     ownerId: user.id,
     purpose: 'post',
     image: { ...sniffed, bytes },
   });
+  return image;
 }
 
 const thumbnailKeyOf = async (key: string) =>

@@ -1,4 +1,5 @@
 import { createRouter } from '../../lib/router';
+import { avatarRouter } from './avatar.handlers';
 import * as handlers from './profiles.handlers';
 import * as routes from './profiles.routes';
 
@@ -6,4 +7,5 @@ import * as routes from './profiles.routes';
 export const profilesRouter = createRouter()
   .openapi(routes.listProfiles, handlers.listProfiles)
   .openapi(routes.getProfile, handlers.getProfile)
-  .openapi(routes.updateMyProfile, handlers.updateMyProfile);
+  .openapi(routes.updateMyProfile, handlers.updateMyProfile)
+  .route('/', avatarRouter);

@@ -1,0 +1,112 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { currentUser } from '../../lib/auth';
+import { assertIfMatch } from '../../lib/etag';
+import { conflict, notFound, preconditionFailed } from '../../lib/problem';
+import { createRouter } from '../../lib/router';
+import {
+  deleteImageObjects,
+  objectKeysOf,
+  queueImageProcessing,
+  readMultipart,
+  storeImage,
+  takeImage,
+} from '../../lib/uploads';
+import { changedRow, findAvatar, removeAvatar, replaceAvatarStatements } from './avatar.queries';
+import * as routes from './avatar.routes';
+import { findProfileByUserId } from './profiles.queries';
+import { renderProfile } from './profiles.view';
+
+const HTTP_OK = 200;
+const HTTP_NO_CONTENT = 204;
+const AVATAR_FIELD = 'file';
+
+const originOf = (c: Context) => new URL(c.req.url).origin;
+const profileNotFound = () =>
+  notFound('The signed-in account has no profile.', 'profile_not_found');
+/** The guarded write found the profile changed: 412 when If-Match asked for that, else 409. */
+const changedMeanwhile = (ifMatch: boolean) =>
+  ifMatch
+    ? preconditionFailed(
+        'The profile changed since you read it; GET it again and retry.',
+        'etag_mismatch',
+      )
+    : conflict('The avatar changed while this request was applied; retry.', 'avatar_changed');
+
+/** The caller's profile as GET renders it, checked against If-Match, and its avatar. */
+async function profileAsSeen(c: Context<AppEnv>, userId: string, ifMatch: string | undefined) {
+  const db = c.get('db');
+  const [profile, avatar] = await Promise.all([
+    findProfileByUserId(db, userId),
+    findAvatar(db, userId),
+  ]);
+  if (!profile || !avatar) throw profileNotFound();
+  await assertIfMatch(ifMatch, renderProfile(originOf(c), profile));
+  return {
+    avatar,
+    // Strictly later than before, so If-Match on the profile can tell the edits apart.
+    now: new Date(Math.max(Date.now(), profile.updatedAt.getTime() + 1)),
+    expectedUpdatedAt: ifMatch === undefined ? undefined : profile.updatedAt,
+  };
+}
+
+export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = async (c) => {
+  const { userId } = currentUser(c);
+  const ifMatch = c.req.valid('header')['if-match'];
+  const upload = await takeImage(await readMultipart(c.req.raw), AVATAR_FIELD);
+  const db = c.get('db');
+  const seen = await profileAsSeen(c, userId, ifMatch);
+
+  const { image, results } = await storeImage(
+    { bucket: c.env.BUCKET, db, ownerId: userId, purpose: 'avatar', image: upload },
+    (stored) =>
+      replaceAvatarStatements(db, {
+        userId,
+        previousKey: seen.avatar.key,
+        newKey: stored.key,
+        now: seen.now,
+        expectedUpdatedAt: seen.expectedUpdatedAt,
+      }),
+  );
+  if (!changedRow(results[1])) {
+    // The batch already dropped this upload's row; its object goes too.
+    await deleteImageObjects(c.env.BUCKET, [image.key]);
+    throw changedMeanwhile(seen.expectedUpdatedAt !== undefined);
+  }
+  if (seen.avatar.key) {
+    await deleteImageObjects(
+      c.env.BUCKET,
+      objectKeysOf([{ key: seen.avatar.key, thumbnailKey: seen.avatar.thumbnailKey }]),
+    );
+  }
+  await queueImageProcessing(c.env.JOBS, image.key);
+
+  const profile = await findProfileByUserId(db, userId);
+  if (!profile) throw profileNotFound();
+  return c.json(renderProfile(originOf(c), profile), HTTP_OK);
+};
+
+export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> = async (c) => {
+  const { userId } = currentUser(c);
+  const seen = await profileAsSeen(c, userId, c.req.valid('header')['if-match']);
+  const previousKey = seen.avatar.key;
+  if (previousKey === null) return c.body(null, HTTP_NO_CONTENT);
+  const removed = await removeAvatar(c.get('db'), {
+    userId,
+    previousKey,
+    now: seen.now,
+    expectedUpdatedAt: seen.expectedUpdatedAt,
+  });
+  if (!removed) throw changedMeanwhile(seen.expectedUpdatedAt !== undefined);
+  await deleteImageObjects(
+    c.env.BUCKET,
+    objectKeysOf([{ key: previousKey, thumbnailKey: seen.avatar.thumbnailKey }]),
+  );
+  return c.body(null, HTTP_NO_CONTENT);
+};
+
+/** PUT and DELETE /profiles/me/avatar, mounted by the profiles router. */
+export const avatarRouter = createRouter()
+  .openapi(routes.putMyAvatar, putMyAvatar)
+  .openapi(routes.deleteMyAvatar, deleteMyAvatar);
