@@ -63,3 +63,31 @@ export async function waitForEmails(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** AUTH_LIMITER in wrangler.toml: 10 requests per 60 s per key. */
+export const AUTH_LIMIT = 10;
+
+/**
+ * Repeats `attempt` (always with the same rate-limit key) until it is refused. The local
+ * limiter counts in 60 s windows aligned to the wall clock, so a run that crosses a window
+ * boundary starts counting again: the first `limit` attempts must all pass, and a 429 must come
+ * within the next `limit + 1` (these loops take seconds, so they cross one boundary at most).
+ */
+export async function exceedRateLimit(
+  attempt: () => Promise<CallResult>,
+  expectedStatus: number,
+  limit = AUTH_LIMIT,
+): Promise<CallResult> {
+  for (let i = 0; i < limit; i++) {
+    const res = await attempt();
+    if (res.status !== expectedStatus) {
+      throw new Error(`attempt ${i + 1} answered ${res.status}, expected ${expectedStatus}`);
+    }
+  }
+  for (let i = 0; i <= limit; i++) {
+    const res = await attempt();
+    if (res.status === 429) return res;
+    if (res.status !== expectedStatus) throw new Error(`answered ${res.status} before any 429`);
+  }
+  throw new Error(`no 429 after ${2 * limit + 1} attempts`);
+}
