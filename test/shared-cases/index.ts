@@ -1,5 +1,6 @@
 import { adminCases } from './admin.cases';
 import { authCases } from './auth.cases';
+import { avatarCases } from './avatar.cases';
 import { contentCases } from './content.cases';
 import { cronCases } from './cron.cases';
 import { engineCases } from './engine.cases';
@@ -15,6 +16,7 @@ export const SHARED_SUITES: Record<string, CaseSuite> = {
   'cron tasks (database only)': cronCases,
   'auth queries': authCases,
   'users and profiles queries': peopleCases,
+  'avatar queries': avatarCases,
   'statuses, posts, likes and images queries': contentCases,
   'admin queries': adminCases,
   'idempotency keys (lib)': idempotencyCases,
