@@ -9,10 +9,11 @@ import * as schema from './schema';
 
 /**
  * The database every query function receives: what D1 and libSQL have in common, plus
- * `batch` (both engines run a batch as one implicit transaction). `run()` results differ
- * between the engines: read them only through `affectedRows` (./result).
+ * `batch` (both engines run a batch as one implicit transaction). No `transaction()`: D1 has
+ * no interactive transactions. `run()` results differ between the engines: read them only
+ * through `affectedRows` (./result).
  */
-export type Database = BaseSQLiteDatabase<'async', unknown, typeof schema> &
+export type Database = Omit<BaseSQLiteDatabase<'async', unknown, typeof schema>, 'transaction'> &
   Pick<DrizzleD1Database<typeof schema>, 'batch'>;
 
 export type Engine = 'd1' | 'libsql';
