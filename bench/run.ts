@@ -21,18 +21,18 @@ import { type BenchContext, WORKLOADS } from './lib/workloads';
 const DEMO_PASSWORD = 'ublog-demo-password';
 const RESULTS = join(ROOT, 'bench', 'results');
 const USAGE_CYCLES = 5;
-const LOGIN_SEQUENTIAL = 30;
+const LOGIN_SEQUENTIAL = 20;
 const LOGIN_WARMUP = 3;
-const HASHES = 30;
-const STARTUP_RUNS = 5;
+const HASHES = 20;
+const STARTUP_RUNS = 4;
 // The limiters protect production from abuse; here they would only measure themselves.
 const UNLIMITED = { simple: { limit: 1_000_000_000, period: 60 } };
 
 const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '1' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '32' },
   },
 });

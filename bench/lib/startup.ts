@@ -32,13 +32,16 @@ function checkStartup(cwd: string, profile: string) {
       CI: 'true',
       WRANGLER_SEND_METRICS: 'false',
       WRANGLER_HIDE_BANNER: 'true',
+      // The figures are printed at "log" level.
+      WRANGLER_LOG: 'log',
     },
   });
   const out = `${result.stdout}\n${result.stderr}`;
   const bundle = out.match(BUNDLE);
   const active = out.match(ACTIVE);
   if (result.status !== 0 || !bundle || !active) {
-    throw new Error(`wrangler check startup failed in ${cwd}:\n${out}`);
+    const how = result.error?.message ?? `exit ${result.status ?? result.signal}`;
+    throw new Error(`wrangler check startup failed in ${cwd} (${how}):\n${out}`);
   }
   return { bundleKiB: Number(bundle[1]), gzipKiB: Number(bundle[2]), activeMs: Number(active[1]) };
 }

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createUblogClient, databaseStatus } from '../client-example';
+import { createUblogClient, databaseStatus, firstPost } from '../client-example';
 import { assertMatchesContract } from '../support/contract';
 
 // The usage example in test/client-example.ts, run through the Worker's own fetch handler.
@@ -19,6 +19,21 @@ const client = createUblogClient('http://localhost', workerFetch);
 describe('the typed client (openapi-fetch over src/client/openapi.d.ts)', () => {
   it('reads /health through the generated types', async () => {
     expect(await databaseStatus(client)).toBe('ok');
+  });
+
+  it('registers, logs in, posts, likes and lists through the typed calls', async () => {
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const account = {
+      email: `typed_${suffix}@example.com`,
+      username: `typed_${suffix}`,
+      password: `correct horse ${suffix} battery`,
+    };
+    const { post, likeCount, listed } = await firstPost(client, account, 'Typed from end to end.');
+    expect(post.body).toBe('Typed from end to end.');
+    expect(post.author.username).toBe(account.username);
+    expect(likeCount).toBe(1);
+    expect(listed.map((p) => p.id)).toEqual([post.id]);
+    expect(listed[0]?.liked_by_me).toBe(true);
   });
 
   it('gets the docs page as text', async () => {
