@@ -6,6 +6,10 @@
  * workerd tests both use it. Counters (post_count, like_count) match the rows exactly.
  */
 
+import { statementsFor } from './seed-sql';
+
+export { insertStatements, sqlLiteral, statementsFor } from './seed-sql';
+
 export const DEMO_PASSWORD = 'ublog-demo-password';
 /** hashPassword(DEMO_PASSWORD) from src/lib/passwords.ts, made once: seeding never hashes. */
 export const DEMO_PASSWORD_HASH =
@@ -20,9 +24,6 @@ const POPULAR_POSTS_PER_SCALE = 5;
 const POPULAR_LIKE_SHARE = 0.8; // of all users like each popular post
 const DAY_MS = 86_400_000;
 const SPAN_MS = 90 * DAY_MS;
-const ROWS_PER_INSERT = 500;
-// D1 refuses statements over 100 KB; stay well below.
-const MAX_STATEMENT_BYTES = 90_000;
 
 export interface SeedUser {
   id: string;
@@ -268,125 +269,6 @@ function generateLikes(
     add(postIndex, rng.int(users.length));
   }
   return likes;
-}
-
-/** An SQL literal: strings quoted with '' doubled, so no value can end the literal. */
-export function sqlLiteral(value: string | number | boolean | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError('not a finite number');
-    return String(value);
-  }
-  if (value.includes('\0')) throw new RangeError('NUL in a string literal');
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-type Row = readonly (string | number | boolean | null)[];
-
-/** Multi-row INSERTs of up to ROWS_PER_INSERT rows, each statement under the size limit. */
-export function insertStatements(table: string, columns: readonly string[], rows: Row[]): string[] {
-  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
-  const statements: string[] = [];
-  let values: string[] = [];
-  let bytes = head.length;
-  const flush = () => {
-    if (values.length > 0) statements.push(`${head}${values.join(', ')};`);
-    values = [];
-    bytes = head.length;
-  };
-  for (const row of rows) {
-    const tuple = `(${row.map(sqlLiteral).join(', ')})`;
-    if (values.length >= ROWS_PER_INSERT || bytes + tuple.length + 2 > MAX_STATEMENT_BYTES) flush();
-    values.push(tuple);
-    bytes += tuple.length + 2;
-  }
-  flush();
-  return statements;
-}
-
-/** Every statement to load `data`, in foreign-key order, with literal values (no parameters). */
-export function statementsFor(data: SeedData): string[] {
-  return [
-    ...insertStatements(
-      'users',
-      [
-        'id',
-        'email',
-        'username',
-        'password_hash',
-        'email_verified',
-        'is_admin',
-        'is_active',
-        'created_at',
-        'updated_at',
-      ],
-      data.users.map((u) => [
-        u.id,
-        u.email,
-        u.username,
-        u.passwordHash,
-        u.emailVerified,
-        u.isAdmin,
-        true,
-        u.createdAt,
-        u.createdAt,
-      ]),
-    ),
-    ...insertStatements(
-      'images',
-      [
-        'key',
-        'owner_id',
-        'purpose',
-        'content_type',
-        'size',
-        'width',
-        'height',
-        'thumbnail_key',
-        'created_at',
-      ],
-      data.images.map((i) => [
-        i.key,
-        i.ownerId,
-        'post',
-        i.contentType,
-        i.size,
-        i.width,
-        i.height,
-        null,
-        i.createdAt,
-      ]),
-    ),
-    ...insertStatements(
-      'profiles',
-      ['user_id', 'bio', 'city', 'avatar_key', 'post_count', 'updated_at'],
-      data.profiles.map((p) => [p.userId, p.bio, p.city, null, p.postCount, p.updatedAt]),
-    ),
-    ...insertStatements(
-      'posts',
-      ['id', 'user_id', 'body', 'image_key', 'like_count', 'created_at', 'updated_at'],
-      data.posts.map((p) => [
-        p.id,
-        p.userId,
-        p.body,
-        p.imageKey,
-        p.likeCount,
-        p.createdAt,
-        p.createdAt,
-      ]),
-    ),
-    ...insertStatements(
-      'likes',
-      ['post_id', 'user_id', 'created_at'],
-      data.likes.map((l) => [l.postId, l.userId, l.createdAt]),
-    ),
-    ...insertStatements(
-      'statuses',
-      ['id', 'user_id', 'content', 'created_at', 'updated_at'],
-      data.statuses.map((s) => [s.id, s.userId, s.content, s.createdAt, s.createdAt]),
-    ),
-  ];
 }
 
 /** The SQL to seed the BENCH.md data set at `scale` (what scripts/seed.ts runs). */
