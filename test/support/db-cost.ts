@@ -145,7 +145,14 @@ export interface Measured {
  */
 export async function measure(
   path: string,
-  init: { method?: string; token?: string; json?: unknown; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    token?: string;
+    json?: unknown;
+    headers?: Record<string, string>;
+    /** Extra or changed bindings, e.g. a setting such as REQUIRE_VERIFIED_EMAIL. */
+    bindings?: Record<string, string>;
+  } = {},
 ): Promise<Measured> {
   const counting = countingD1(env.DB);
   const headers = new Headers(init.headers);
@@ -160,7 +167,7 @@ export async function measure(
       headers,
       body: init.json === undefined ? null : JSON.stringify(init.json),
     },
-    { ...env, DB: counting.db },
+    { ...env, ...init.bindings, DB: counting.db },
     ctx,
   );
   await waitOnExecutionContext(ctx);
