@@ -128,15 +128,29 @@ const postExists = (id: string, updatedAt?: Date) =>
     ? sql`exists (select 1 from ${posts} where ${posts.id} = ${id})`
     : sql`exists (select 1 from ${posts} where ${posts.id} = ${id} and ${posts.updatedAt} = ${updatedAt.getTime()})`;
 
+export interface NewPost {
+  id: string;
+  authorId: string;
+  body: string;
+  imageKey?: string | null;
+  now: number;
+}
+
 /**
  * One batch: the author's post_count goes up only if the post row is new (checked before the
  * insert, in the same transaction), so re-running it for the same id changes nothing.
  */
-export async function createPost(
-  db: Database,
-  input: { id: string; authorId: string; body: string; imageKey?: string | null; now: number },
-) {
-  const [, , rows] = await db.batch([
+export async function createPost(db: Database, input: NewPost) {
+  const [, , rows] = await db.batch(createPostStatements(db, input));
+  return rows[0];
+}
+
+/**
+ * The statements of createPost, for a caller that adds them to a larger batch (an upload's
+ * images row first). The last one reads the post back.
+ */
+export function createPostStatements(db: Database, input: NewPost) {
+  return [
     db
       .update(profiles)
       .set({ postCount: sql`${profiles.postCount} + 1` })
@@ -153,8 +167,7 @@ export async function createPost(
       })
       .onConflictDoNothing({ target: posts.id }),
     selectPosts(db, input.authorId).where(eq(posts.id, input.id)).limit(1),
-  ]);
-  return rows[0];
+  ] as const;
 }
 
 /**

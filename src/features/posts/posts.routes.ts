@@ -5,6 +5,8 @@ import { IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
 import { limitWrites } from '../../lib/write-limit';
+import { createPostWithImage } from './post-image.handlers';
+import { CreatePostMultipart } from './post-image.schemas';
 import {
   CreatePostBody,
   ListPostsQuery,
@@ -70,12 +72,12 @@ export const createPost = createRoute({
   tags: TAGS,
   summary: 'Write a post',
   description:
-    "Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422.",
+    "Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422. Send JSON `{ body }`, or `multipart/form-data` with `body` and an optional `image` (JPEG, PNG, WebP or GIF by its bytes, else 415; at most 10 MiB, else 413 while it streams in); the post's `image.thumbnail_url` stays null until the thumbnail job has run.",
   security: bearerSecurity,
-  middleware: [requireWriter, limitWrites] as const,
+  middleware: [requireWriter, limitWrites, createPostWithImage] as const,
   request: {
     headers: IdempotencyKeyHeaderSchema,
-    body: jsonBody(CreatePostBody, 'The new post.'),
+    body: jsonBody(CreatePostBody, 'The new post: JSON, or multipart/form-data with an image.'),
   },
   responses: {
     201: json(
@@ -92,6 +94,11 @@ export const createPost = createRoute({
     ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
+
+// Documented, not typed: a non-zod schema among the body's media types would erase the JSON
+// input type of the handler, and a zod one would make the router buffer the whole form before
+// createPostWithImage (route middleware, ahead of the validators) streams it with its limit.
+Object.assign(createPost.request.body.content, { 'multipart/form-data': CreatePostMultipart });
 
 export const getPost = createRoute({
   method: 'get',

@@ -1,0 +1,125 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../env';
+import { currentUser } from '../../lib/auth';
+import {
+  IDEMPOTENT_REPLAY_HEADER,
+  IdempotencyKeyHeaderSchema,
+  runIdempotent,
+} from '../../lib/idempotency';
+import { jsonPointer, unprocessable } from '../../lib/problem';
+import {
+  deleteImageObjects,
+  type ImageUpload,
+  queueImageProcessing,
+  readMultipart,
+  storeImage,
+  takeImage,
+} from '../../lib/uploads';
+import { deleteImageUnlessPosted } from './post-image.queries';
+import { POST_IMAGE_FIELD } from './post-image.schemas';
+import { createPost, createPostStatements, type PostRow } from './posts.queries';
+import { CreatePostBody } from './posts.schemas';
+import { renderPost } from './posts.view';
+
+const HTTP_CREATED = 201;
+const POSTS_PATH = '/api/v1/posts';
+const MULTIPART = /^multipart\/form-data\s*;/i;
+
+const invalid = (errors: { path: string; message: string }[]) =>
+  unprocessable(
+    `The request has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
+    'validation_failed',
+    { errors },
+  );
+
+/** The text fields of the form, checked by the same strict schema as the JSON body. */
+function postFields(form: FormData) {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    if (name === POST_IMAGE_FIELD) continue;
+    if (name in fields)
+      throw invalid([{ path: jsonPointer(['body', name]), message: 'Sent more than once' }]);
+    fields[name] = value;
+  }
+  const parsed = CreatePostBody.safeParse(fields);
+  if (!parsed.success) {
+    throw invalid(
+      parsed.error.issues.map((issue) => ({
+        path: jsonPointer(['body', ...issue.path.map(String)]),
+        message: issue.message,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+async function sha256Hex(bytes: Uint8Array) {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * POST /posts with multipart/form-data (`body`, optional `image`). Runs as route middleware,
+ * ahead of the JSON validator, and answers multipart requests itself; JSON requests go on to
+ * the JSON handler. The image is stored first, then its row, the post and the author's
+ * post_count land in one batch; the thumbnail is queued after.
+ */
+export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
+  if (!MULTIPART.test(c.req.header('Content-Type') ?? '')) return next();
+  const auth = currentUser(c);
+  const idempotency = IdempotencyKeyHeaderSchema.safeParse({
+    'idempotency-key': c.req.header('Idempotency-Key'),
+  });
+  if (!idempotency.success) {
+    throw invalid([
+      {
+        path: '/headers/idempotency-key',
+        message: idempotency.error.issues[0]?.message ?? 'Invalid',
+      },
+    ]);
+  }
+  const form = await readMultipart(c.req.raw);
+  const { body } = postFields(form);
+  const upload: ImageUpload | null = form.has(POST_IMAGE_FIELD)
+    ? await takeImage(form, POST_IMAGE_FIELD)
+    : null;
+
+  const db = c.get('db');
+  const origin = new URL(c.req.url).origin;
+  const created = await runIdempotent(
+    db,
+    {
+      userId: auth.userId,
+      key: idempotency.data['idempotency-key'],
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      body: JSON.stringify({ body, image_sha256: upload ? await sha256Hex(upload.bytes) : null }),
+      locationFor: (id) => `${origin}${POSTS_PATH}/${id}`,
+    },
+    async (id) => {
+      const now = Date.now();
+      if (!upload) {
+        const row = await createPost(db, { id, authorId: auth.userId, body, now });
+        if (!row) throw new Error('The new post was not readable in its own batch.');
+        return { status: HTTP_CREATED, body: renderPost(origin, row) };
+      }
+      const post = { id, authorId: auth.userId, body, now };
+      const { image, results } = await storeImage(
+        { bucket: c.env.BUCKET, db, ownerId: auth.userId, purpose: 'post', image: upload, now },
+        (stored) => [
+          ...createPostStatements(db, { ...post, imageKey: stored.key }),
+          deleteImageUnlessPosted(db, stored.key),
+        ],
+      );
+      // results: [images insert, post_count, post insert, the post read back, cleanup]
+      const [row] = results[3] as PostRow[];
+      if (!row) throw new Error('The new post was not readable in its own batch.');
+      if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
+      else await deleteImageObjects(c.env.BUCKET, [image.key]);
+      return { status: HTTP_CREATED, body: renderPost(origin, row) };
+    },
+  );
+  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
+  c.header('Location', created.location);
+  return c.json(created.body, HTTP_CREATED);
+});
