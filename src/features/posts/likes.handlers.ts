@@ -38,7 +38,7 @@ export const listPostLikes: RouteHandler<typeof routes.listPostLikes, AppEnv> = 
   const { limit, cursor } = c.req.valid('query');
   const db = c.get('db');
   const secret = c.get('config').JWT_SECRET;
-  const scope = `likes:${id}`;
+  const scope = JSON.stringify(['post.likes', id]);
   const position = await readCursor(secret, scope, cursor);
   const rows = await listLikes(db, { postId: id, position, limit });
   // A like proves its post exists; only an empty page needs the extra lookup.

@@ -31,9 +31,11 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
   const db = c.get('db');
   const origin = originOf(c);
   varyOnAuthorization(c);
-  const authorScope = author?.toLowerCase() ?? '';
+  // JSON keeps the parts apart, so no two filter combinations can share a scope.
+  const scopeOf = (list: string) =>
+    JSON.stringify([list, likedBy?.toLowerCase() ?? null, author?.toLowerCase() ?? null]);
   if (likedBy !== undefined) {
-    const scope = `posts:liked_by=${likedBy.toLowerCase()}:author=${authorScope}`;
+    const scope = scopeOf('posts.liked_by');
     const position = await readCursor(secret, scope, cursor);
     const rows = await listPostsLikedBy(db, { viewerId, likedBy, author, position, limit });
     const page = await finishPage(c, {
@@ -46,7 +48,7 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
     });
     return c.json(page, 200);
   }
-  const scope = `posts:author=${authorScope}`;
+  const scope = scopeOf('posts');
   const position = await readCursor(secret, scope, cursor);
   const rows = await selectPostPage(db, { viewerId, author, position, limit });
   const page = await finishPage(c, {

@@ -20,7 +20,7 @@ const profileNotFound = () => notFound('No user has this username.', 'profile_no
 export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
   const { limit, cursor, q } = c.req.valid('query');
   const secret = c.get('config').JWT_SECRET;
-  const scope = `profiles:q=${q?.toLowerCase() ?? ''}`;
+  const scope = JSON.stringify(['profiles', q?.toLowerCase() ?? null]);
   const position = await readCursor(secret, scope, cursor);
   const rows = await selectProfilePage(c.get('db'), { q, position, limit });
   const origin = originOf(c);

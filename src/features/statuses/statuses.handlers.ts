@@ -28,7 +28,7 @@ const staleWrite = () =>
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
   const { limit, cursor, username } = c.req.valid('query');
   const secret = c.get('config').JWT_SECRET;
-  const scope = `statuses:username=${username?.toLowerCase() ?? ''}`;
+  const scope = JSON.stringify(['statuses', username?.toLowerCase() ?? null]);
   const position = await readCursor(secret, scope, cursor);
   const rows = await selectStatusPage(c.get('db'), { username, position, limit });
   const origin = originOf(c);
