@@ -2,6 +2,9 @@ import { createExecutionContext, createScheduledController } from 'cloudflare:te
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import workerModule from '../../src/index';
+import { newId } from '../../src/lib/ids';
+import { createUser } from '../support/direct-users';
+import { insertLike, insertLog, insertPost, tableSnapshot } from './support';
 
 // The module itself: queue batches and controllers cannot cross the exports RPC boundary.
 const worker = workerModule;
@@ -39,5 +42,37 @@ describe('scheduled dispatcher', () => {
       expect(results.at(-1)?.outcome, job).toBe('ok');
       expect(results.at(-1)?.finished_at, job).not.toBeNull();
     }
+  });
+
+  it('every task, run twice in a row, changes nothing the second time', async () => {
+    const { CRON_TASKS } = await import('../../src/cron');
+    // Work for each task: an expired session, a request log, a drifted like counter.
+    const user = await createUser();
+    const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+    await env.DB.prepare(
+      `insert into sessions (id, user_id, family_id, token_hash, expires_at, created_at)
+       values (?, ?, ?, ?, ?, ?)`,
+    )
+      .bind(newId(), user.id, newId(), `hash-${newId()}`, dayAgo, dayAgo - 1000)
+      .run();
+    await insertLog(dayAgo, 200, 12);
+    const postId = await insertPost(user.id, dayAgo, 7);
+    await insertLike(postId, user.id, dayAgo);
+
+    const tables = ['sessions', 'daily_stats', 'request_logs', 'posts', 'profiles', 'images'];
+    const snapshot = async () => Promise.all(tables.map(tableSnapshot));
+    const first: Record<string, number> = {};
+    for (const [cron, { job }] of Object.entries(CRON_TASKS)) {
+      await runCron(cron);
+      first[job] = (await runsOf(job)).results.at(-1)?.rows_touched ?? -1;
+    }
+    expect(Object.values(first).some((n) => n > 0)).toBe(true);
+    const before = await snapshot();
+    for (const [cron, { job }] of Object.entries(CRON_TASKS)) {
+      await runCron(cron);
+      const last = (await runsOf(job)).results.at(-1);
+      expect(last, job).toMatchObject({ outcome: 'ok', rows_touched: 0 });
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });
