@@ -62,41 +62,27 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
   return c.json(page, 200);
 };
 
-export interface NewPostInput {
-  body: string;
-  /** The validated Idempotency-Key header, if any. */
-  idempotencyKey: string | undefined;
-  /** The request body in canonical form: what "the same request" means for Idempotency-Key. */
-  fingerprint: string;
-  /**
-   * For multipart uploads: stores the image (object and row) for the post about to be created
-   * and returns its key. Runs inside the idempotent section, once per creation.
-   */
-  attachImage?: (postId: string) => Promise<string | null>;
-}
-
-/** Creates the caller's post under Idempotency-Key; the result for a 201 response. */
-export async function createPostFor(c: Context<AppEnv>, input: NewPostInput) {
+export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
   const auth = currentUser(c);
+  const input = c.req.valid('json');
+  const { 'idempotency-key': key } = c.req.valid('header');
   const db = c.get('db');
   const origin = originOf(c);
   const created = await runIdempotent(
     db,
     {
       userId: auth.userId,
-      key: input.idempotencyKey,
+      key,
       method: c.req.method,
       path: new URL(c.req.url).pathname,
-      body: input.fingerprint,
+      body: JSON.stringify(input),
       locationFor: (id) => `${origin}${POSTS_PATH}/${id}`,
     },
     async (id) => {
-      const imageKey = input.attachImage ? await input.attachImage(id) : null;
       const row = await insertPost(db, {
         id,
         authorId: auth.userId,
         body: input.body,
-        imageKey,
         now: Date.now(),
       });
       if (!row) throw new Error('The new post was not readable in its own batch.');
@@ -105,17 +91,7 @@ export async function createPostFor(c: Context<AppEnv>, input: NewPostInput) {
   );
   if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
   c.header('Location', created.location);
-  return created.body;
-}
-
-export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
-  const input = c.req.valid('json');
-  const post = await createPostFor(c, {
-    body: input.body,
-    idempotencyKey: c.req.valid('header')['idempotency-key'],
-    fingerprint: JSON.stringify(input),
-  });
-  return c.json(post, 201);
+  return c.json(created.body, 201);
 };
 
 export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {
