@@ -194,9 +194,3 @@ export async function queueImageProcessing(jobs: Queue, key: string): Promise<vo
     );
   }
 }
-
-/** Queues the removal of every object of a deleted account (see src/jobs/account-cleanup.ts). */
-export async function queueAccountCleanup(jobs: Queue, userId: string): Promise<void> {
-  const message: JobMessage = { type: 'account.cleanup', user_id: userId };
-  await jobs.send(message);
-}

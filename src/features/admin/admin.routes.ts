@@ -2,7 +2,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { requireAdmin } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
 import { bearerSecurity, jsonBody, problemResponses } from '../../lib/openapi';
-import { LinkHeader } from '../../lib/pagination';
+import { LinkHeader, PageQuerySchema } from '../../lib/pagination';
 import {
   AdminUserListSchema,
   AdminUserSchema,
@@ -108,7 +108,7 @@ export const listFailedJobs = createRoute({
   operationId: 'adminListFailedJobs',
   summary: 'List failed jobs',
   description: `Queue messages that could not be processed: dead-lettered after their last retry, or refused as malformed. Newest first. ${ADMIN_ONLY}`,
-  request: { query: ListUsersQuery.pick({ limit: true, cursor: true }) },
+  request: { query: PageQuerySchema },
   responses: {
     200: json(FailedJobListSchema, 'A page of failed jobs.', { ...EtagHeader, ...LinkHeader }),
     ...notModifiedResponse,
