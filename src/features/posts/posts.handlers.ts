@@ -7,6 +7,7 @@ import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
 import { IDEMPOTENT_REPLAY_HEADER, runIdempotent } from '../../lib/idempotency';
 import { finishPage, readCursor } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
+import { deleteImageObjects } from '../../lib/uploads';
 import {
   findPost,
   createPost as insertPost,
@@ -152,26 +153,7 @@ export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async 
   const objectKeys = [current.imageKey, current.imageThumbnailKey].filter(
     (key): key is string => key !== null,
   );
-  if (objectKeys.length > 0) await deleteImageObjects(c, objectKeys);
+  // The rows are gone already: a failed object delete is logged and left to the orphan sweep.
+  await deleteImageObjects(c.env.BUCKET, objectKeys);
   return c.body(null, 204);
 };
-
-/**
- * The rows are gone already; an object that fails to delete is only logged (the nightly
- * orphan sweep removes objects without rows), never turned into an error for the client.
- */
-async function deleteImageObjects(c: Context<AppEnv>, keys: string[]) {
-  try {
-    await c.env.BUCKET.delete(keys);
-  } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        message: 'image objects not deleted; the orphan sweep will',
-        request_id: c.get('requestId'),
-        keys,
-        error: String(err),
-      }),
-    );
-  }
-}
