@@ -403,7 +403,7 @@ export interface paths {
         put?: never;
         /**
          * Write a post
-         * @description Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422.
+         * @description Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422. Send JSON `{ body }`, or `multipart/form-data` with `body` and an optional `image` (JPEG, PNG, WebP or GIF by its bytes, else 415; at most 10 MiB, else 413 while it streams in); the post's `image.thumbnail_url` stays null until the thumbnail job has run.
          */
         post: operations["createPost"];
         delete?: never;
@@ -4552,10 +4552,22 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The new post. */
+        /** @description The new post: JSON, or multipart/form-data with an image. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreatePost"];
+                "multipart/form-data": {
+                    /**
+                     * @description The text, 1..5000 characters.
+                     * @example Sunset from the pier.
+                     */
+                    body: string;
+                    /**
+                     * Format: binary
+                     * @description Optional: a JPEG, PNG, WebP or GIF (decided from the bytes) of at most 10 MiB.
+                     */
+                    image?: string;
+                };
             };
         };
         responses: {
