@@ -16,10 +16,17 @@ const TARGET_PREFIX: Record<string, string> = {
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
   const prefix = TARGET_PREFIX[result.target] ?? result.target;
-  const errors: FieldError[] = result.error.issues.map((issue) => ({
-    path: jsonPointer([prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]),
-    message: issue.message,
-  }));
+  const errors: FieldError[] = result.error.issues.flatMap((issue) => {
+    const at = [prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    // One entry per unknown field, pointing at the field, so a client sees exactly what to drop.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: jsonPointer([...at, key]),
+        message: 'Unknown or read-only field; it cannot be set.',
+      }));
+    }
+    return [{ path: jsonPointer(at), message: issue.message }];
+  });
   throw new ApiError({
     status: 422,
     code: 'validation_failed',

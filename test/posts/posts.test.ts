@@ -56,6 +56,8 @@ describe('POST /posts', () => {
     const res = await post('/api/v1/posts', json, { token: owner.token });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('validation_failed');
+    const field = Object.keys(json).find((k) => k !== 'body');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(`/body/${field}`);
     expect(await postCountOf(owner.id)).toBe(before);
   });
 
