@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import type { Database } from '../../src/db/client';
 import { images, likes, posts, profiles } from '../../src/db/schema';
 import { findImage } from '../../src/features/images/images.queries';
 import {
@@ -8,8 +9,10 @@ import {
   postExists,
   unlikePost,
 } from '../../src/features/posts/likes.queries';
+import { deleteImageUnlessPosted } from '../../src/features/posts/post-image.queries';
 import {
   createPost,
+  createPostStatements,
   deletePost,
   findPost,
   findPostsByIds,
@@ -33,7 +36,7 @@ import type { CaseSuite } from './harness';
 const T0 = Date.UTC(2026, 4, 1, 12);
 const at = (ms: number) => new Date(T0 + ms);
 
-const postCountOf = async (db: Parameters<typeof findPost>[0], userId: string) =>
+const postCountOf = async (db: Database, userId: string) =>
   (await db.select().from(profiles).where(eq(profiles.userId, userId)))[0]?.postCount;
 
 /** Statuses, posts, likes and images queries. */
@@ -146,6 +149,37 @@ export const contentCases: CaseSuite = (engine) => {
     expect(await createPost(db, { ...input, body: 'again' })).toEqual(created);
     expect(await postCountOf(db, user.id)).toBe(1);
     expect(await db.$count(posts)).toBe(1);
+  });
+
+  it('a post with an upload: image row, post and count in one batch; a retry drops its own row', async () => {
+    const { db } = engine();
+    const user = await insertUser(db, { username: 'shooter' });
+    const id = newId(T0);
+    // The multipart create's batch: the images row, createPostStatements, the cleanup.
+    const uploadBatch = (db: Database, key: string) =>
+      db.batch([
+        db.insert(images).values({
+          key,
+          ownerId: user.id,
+          purpose: 'post',
+          contentType: 'image/webp',
+          size: 5,
+          width: 2,
+          height: 3,
+        }),
+        ...createPostStatements(db, { id, authorId: user.id, body: 'pic', imageKey: key, now: T0 }),
+        deleteImageUnlessPosted(db, key),
+      ]);
+    const first = await uploadBatch(db, `u/${user.id}/first.webp`);
+    const [row] = first[3] as Awaited<ReturnType<typeof findPost>>[];
+    expect(row).toMatchObject({ id, imageKey: `u/${user.id}/first.webp`, imageWidth: 2 });
+    // The retry (same post id, a new upload) finds the post written: its own row goes again.
+    const retry = await uploadBatch(db, `u/${user.id}/retry.webp`);
+    expect((retry[3] as { imageKey: string }[])[0]?.imageKey).toBe(`u/${user.id}/first.webp`);
+    expect((await db.select({ key: images.key }).from(images)).map((r) => r.key)).toEqual([
+      `u/${user.id}/first.webp`,
+    ]);
+    expect(await postCountOf(db, user.id)).toBe(1);
   });
 
   it('findPost and findPostsByIds say whether the viewer likes each post', async () => {
