@@ -85,6 +85,7 @@ describe('POST /posts with multipart/form-data', () => {
       imageForm('image', JPEG_3X2, 'a.jpg', 'image/jpeg', { body: 'ok', like_count: '99' }),
     );
     expect(extra.status).toBe(422);
+    expect(extra.body.errors).toEqual([{ path: '/body/like_count', message: expect.any(String) }]);
     const missing = await postForm(user.token, imageForm('image', JPEG_3X2));
     expect(missing.status).toBe(422);
     expect(await objectsOf(user.id)).toEqual([]);

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
@@ -7,6 +8,7 @@ import {
   runIdempotent,
 } from '../../lib/idempotency';
 import { jsonPointer, unprocessable } from '../../lib/problem';
+import { validationHook } from '../../lib/router';
 import {
   deleteImageObjects,
   type ImageUpload,
@@ -32,8 +34,11 @@ const invalid = (errors: { path: string; message: string }[]) =>
     { errors },
   );
 
-/** The text fields of the form, checked by the same strict schema as the JSON body. */
-function postFields(form: FormData) {
+/**
+ * The text fields of the form, checked by the same strict schema as the JSON body and
+ * reported exactly as the JSON validator reports them.
+ */
+function postFields(c: Context<AppEnv>, form: FormData) {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of form.entries()) {
     if (name === POST_IMAGE_FIELD) continue;
@@ -43,12 +48,9 @@ function postFields(form: FormData) {
   }
   const parsed = CreatePostBody.safeParse(fields);
   if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.map((issue) => ({
-        path: jsonPointer(['body', ...issue.path.map(String)]),
-        message: issue.message,
-      })),
-    );
+    // Throws the 422, with the same paths and messages as the JSON validator.
+    validationHook({ success: false, error: parsed.error, target: 'form' }, c);
+    throw invalid([{ path: '/body', message: 'Invalid form fields' }]);
   }
   return parsed.data;
 }
@@ -79,7 +81,7 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
     ]);
   }
   const form = await readMultipart(c.req.raw);
-  const { body } = postFields(form);
+  const { body } = postFields(c, form);
   const upload: ImageUpload | null = form.has(POST_IMAGE_FIELD)
     ? await takeImage(form, POST_IMAGE_FIELD)
     : null;
