@@ -66,7 +66,7 @@ const parseJson = (text: string): unknown => {
 export const listUsers: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
   const { q, limit, cursor } = c.req.valid('query');
   const secret = c.get('config').JWT_SECRET;
-  const scope = `admin.users:${q?.toLowerCase() ?? ''}`;
+  const scope = JSON.stringify(['admin.users', q?.toLowerCase() ?? null]);
   const rows = await listUserRows(c.get('db'), {
     q,
     limit,
@@ -117,7 +117,7 @@ export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async 
 export const listRequestLogs: RouteHandler<typeof routes.listRequestLogs, AppEnv> = async (c) => {
   const { limit, cursor, ...filters } = c.req.valid('query');
   const secret = c.get('config').JWT_SECRET;
-  const scope = `admin.request-logs:${JSON.stringify(filters)}`;
+  const scope = JSON.stringify(['admin.request-logs', filters]);
   const rows = await listRequestLogRows(c.get('db'), {
     ...filters,
     limit,
@@ -185,7 +185,7 @@ export const getStats: RouteHandler<typeof routes.getStats, AppEnv> = async (c) 
 export const listFailedJobs: RouteHandler<typeof routes.listFailedJobs, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid('query');
   const secret = c.get('config').JWT_SECRET;
-  const scope = 'admin.failed-jobs';
+  const scope = JSON.stringify(['admin.failed-jobs']);
   const rows = await listFailedJobRows(c.get('db'), {
     limit,
     after: await readCursor(secret, scope, cursor),
