@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
+import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { ApiError, problemBody, unauthorized } from './problem';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -34,6 +35,22 @@ export function toApiError(err: unknown): ApiError {
         detail: err.message || 'Request refused.',
       });
     }
+  }
+  // A race the handler did not foresee (a parent deleted mid-request, a duplicate created at
+  // the same instant) is a conflict with the current state, not a server fault.
+  if (isForeignKeyViolation(err)) {
+    return new ApiError({
+      status: 409,
+      code: 'referenced_resource_gone',
+      detail: 'Something this request refers to no longer exists. Reload and try again.',
+    });
+  }
+  if (isUniqueViolation(err)) {
+    return new ApiError({
+      status: 409,
+      code: 'conflict',
+      detail: 'This conflicts with a resource that already exists.',
+    });
   }
   return new ApiError({
     status: 500,
