@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { AppEnv } from '../env';
 import { badRequest } from './problem';
 
 export const PAGE_LIMIT_DEFAULT = 20;
@@ -147,7 +148,7 @@ export async function decodeCursor(secret: string, scope: string, cursor: string
 }
 
 /** The cursor's position, or null for the first page. */
-export async function readCursor(
+async function readCursor(
   secret: string,
   scope: string,
   cursor: string | undefined,
@@ -159,7 +160,7 @@ export async function readCursor(
  * Turns `limit + 1` fetched rows into one page: the extra row only proves a next page exists.
  * Sets `Link: <...>; rel="next"` (the request URL with `cursor` replaced) when there is one.
  */
-export async function finishPage<Row, Item>(
+async function finishPage<Row, Item>(
   c: Context,
   options: {
     rows: Row[];
@@ -181,6 +182,34 @@ export async function finishPage<Row, Item>(
     c.header('Link', `<${next.toString()}>; rel="next"`);
   }
   return { items: pageRows.map(options.render), next_cursor: nextCursor };
+}
+
+/**
+ * One page of a keyset list: opens `cursor` for `scope`, fetches `limit + 1` rows after that
+ * position and renders the page (and its Link header). Cursors are signed with JWT_SECRET.
+ */
+export async function keysetPage<Row, Item>(
+  c: Context<AppEnv>,
+  options: {
+    scope: string;
+    cursor: string | undefined;
+    limit: number;
+    fetch: (position: Keyset | null) => Promise<Row[]>;
+    positionOf: (row: Row) => Keyset;
+    render: (row: Row) => Item;
+  },
+): Promise<{ items: Item[]; next_cursor: string | null }> {
+  const secret = c.get('config').JWT_SECRET;
+  const { scope, limit } = options;
+  const rows = await options.fetch(await readCursor(secret, scope, options.cursor));
+  return finishPage(c, {
+    rows,
+    limit,
+    secret,
+    scope,
+    positionOf: options.positionOf,
+    render: options.render,
+  });
 }
 
 /** Link header declaration for list routes. */

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../env';
 import { JobMessage } from '../../jobs/messages';
 import { currentUser } from '../../lib/auth';
 import { assertIfMatch, etagOf } from '../../lib/etag';
-import { finishPage, readCursor } from '../../lib/pagination';
+import { keysetPage } from '../../lib/pagination';
 import { notFound, unprocessable } from '../../lib/problem';
 import {
   type AdminUserRow,
@@ -25,6 +25,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SECRET_KEY = /token|password|secret/i;
 const REDACTED = '[redacted]';
 
+const userNotFound = () => notFound('No account has this id.', 'user_not_found');
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** The UTC day of an epoch-millisecond time, as daily_stats keys it (YYYY-MM-DD). */
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -65,18 +66,11 @@ const parseJson = (text: string): unknown => {
 
 export const listUsers: RouteHandler<typeof routes.listUsers, AppEnv> = async (c) => {
   const { q, limit, cursor } = c.req.valid('query');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['admin.users', q?.toLowerCase() ?? null]);
-  const rows = await listUserRows(c.get('db'), {
-    q,
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['admin.users', q?.toLowerCase() ?? null]),
+    cursor,
     limit,
-    after: await readCursor(secret, scope, cursor),
-  });
-  const page = await finishPage(c, {
-    rows,
-    limit,
-    secret,
-    scope,
+    fetch: (after) => listUserRows(c.get('db'), { q, limit, after }),
     positionOf: (r) => ({ at: r.createdAt.getTime(), id: r.id }),
     render: toAdminUser,
   });
@@ -99,7 +93,7 @@ export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async 
     );
   }
   const current = await findAdminUser(db, id);
-  if (!current) throw notFound('No account has this id.', 'user_not_found');
+  if (!current) throw userNotFound();
   await assertIfMatch(c.req.valid('header')['if-match'], toAdminUser(current));
   await updateUserFlags(db, {
     id,
@@ -108,7 +102,7 @@ export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async 
     now: Date.now(),
   });
   const updated = await findAdminUser(db, id);
-  if (!updated) throw notFound('No account has this id.', 'user_not_found');
+  if (!updated) throw userNotFound();
   const item = toAdminUser(updated);
   c.header('ETag', await etagOf(item));
   return c.json(item, HTTP_OK);
@@ -116,18 +110,11 @@ export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async 
 
 export const listRequestLogs: RouteHandler<typeof routes.listRequestLogs, AppEnv> = async (c) => {
   const { limit, cursor, ...filters } = c.req.valid('query');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['admin.request-logs', filters]);
-  const rows = await listRequestLogRows(c.get('db'), {
-    ...filters,
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['admin.request-logs', filters]),
+    cursor,
     limit,
-    after: await readCursor(secret, scope, cursor),
-  });
-  const page = await finishPage(c, {
-    rows,
-    limit,
-    secret,
-    scope,
+    fetch: (after) => listRequestLogRows(c.get('db'), { ...filters, limit, after }),
     positionOf: (r) => ({ at: r.createdAt.getTime(), id: r.id }),
     render: (r) => ({
       id: r.id,
@@ -184,17 +171,11 @@ export const getStats: RouteHandler<typeof routes.getStats, AppEnv> = async (c) 
 
 export const listFailedJobs: RouteHandler<typeof routes.listFailedJobs, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid('query');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['admin.failed-jobs']);
-  const rows = await listFailedJobRows(c.get('db'), {
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['admin.failed-jobs']),
+    cursor,
     limit,
-    after: await readCursor(secret, scope, cursor),
-  });
-  const page = await finishPage(c, {
-    rows,
-    limit,
-    secret,
-    scope,
+    fetch: (after) => listFailedJobRows(c.get('db'), { limit, after }),
     positionOf: (r) => ({ at: r.failedAt.getTime(), id: r.id }),
     render: (r) => ({
       id: r.id,

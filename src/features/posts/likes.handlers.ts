@@ -3,7 +3,7 @@ import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { authorOf } from '../../lib/author';
 import { iso } from '../../lib/media-urls';
-import { finishPage, readCursor } from '../../lib/pagination';
+import { keysetPage } from '../../lib/pagination';
 import { notFound } from '../../lib/problem';
 import {
   likePost as addLike,
@@ -37,18 +37,17 @@ export const listPostLikes: RouteHandler<typeof routes.listPostLikes, AppEnv> = 
   const { id } = c.req.valid('param');
   const { limit, cursor } = c.req.valid('query');
   const db = c.get('db');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['post.likes', id]);
-  const position = await readCursor(secret, scope, cursor);
-  const rows = await listLikes(db, { postId: id, position, limit });
-  // A like proves its post exists; only an empty page needs the extra lookup.
-  if (rows.length === 0 && !(await postExists(db, id))) throw postNotFound();
   const origin = new URL(c.req.url).origin;
-  const page = await finishPage(c, {
-    rows,
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['post.likes', id]),
+    cursor,
     limit,
-    secret,
-    scope,
+    fetch: async (position) => {
+      const rows = await listLikes(db, { postId: id, position, limit });
+      // A like proves its post exists; only an empty page needs the extra lookup.
+      if (rows.length === 0 && !(await postExists(db, id))) throw postNotFound();
+      return rows;
+    },
     positionOf: (row) => ({ at: row.likedAt.getTime(), id: row.userId }),
     render: (row) => ({
       ...authorOf(origin, row.username, row.avatarKey),

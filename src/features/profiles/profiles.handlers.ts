@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { assertIfMatch } from '../../lib/etag';
-import { finishPage, readCursor } from '../../lib/pagination';
+import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import {
   findProfileByUserId,
@@ -19,16 +19,12 @@ const profileNotFound = () => notFound('No user has this username.', 'profile_no
 
 export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
   const { limit, cursor, q } = c.req.valid('query');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['profiles', q?.toLowerCase() ?? null]);
-  const position = await readCursor(secret, scope, cursor);
-  const rows = await selectProfilePage(c.get('db'), { q, position, limit });
   const origin = originOf(c);
-  const page = await finishPage(c, {
-    rows,
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['profiles', q?.toLowerCase() ?? null]),
+    cursor,
     limit,
-    secret,
-    scope,
+    fetch: (position) => selectProfilePage(c.get('db'), { q, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.userId }),
     render: (row) => renderProfile(origin, row),
   });
