@@ -1,7 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
 import type { Database } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
+import type { AppEnv } from '../env';
+import { currentUser } from './auth';
 import { newId } from './ids';
 import { ApiError, conflict, unprocessable } from './problem';
 
@@ -15,8 +18,24 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IN_FLIGHT_LEASE_MS = 60_000;
 const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 const KEY_MAX_LENGTH = 255;
+const HTTP_CREATED = 201;
 
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
+
+/** Response headers of a route answered by respondCreated, for its 201 entry. */
+export const createdHeaders = (collectionPath: string, noun: string) => ({
+  Location: {
+    description: `Absolute URL of the new ${noun}.`,
+    schema: {
+      type: 'string' as const,
+      example: `https://api.ublog.example${collectionPath}/0193...`,
+    },
+  },
+  [IDEMPOTENT_REPLAY_HEADER]: {
+    description: 'Present and "true" when this response is a replay for a repeated key.',
+    schema: { type: 'string' as const, example: 'true' },
+  },
+});
 
 export const IdempotencyKeyHeaderSchema = z.object({
   'idempotency-key': z
@@ -139,6 +158,38 @@ export async function runIdempotent<T>(
     })
     .where(where);
   return { ...result, location: claimed.location, replayed: false };
+}
+
+/**
+ * A POST that creates one resource under `collectionPath`, run through runIdempotent for the
+ * caller's Idempotency-Key: 201 with the body, Location and, for a replay, Idempotent-Replayed.
+ * `request` is the validated input; its JSON is what "the same request" compares.
+ */
+export async function respondCreated<T>(
+  c: Context<AppEnv>,
+  options: {
+    key: string | undefined;
+    request: unknown;
+    collectionPath: string;
+    create: (resourceId: string) => Promise<T>;
+  },
+) {
+  const url = new URL(c.req.url);
+  const created = await runIdempotent(
+    c.get('db'),
+    {
+      userId: currentUser(c).userId,
+      key: options.key,
+      method: c.req.method,
+      path: url.pathname,
+      body: JSON.stringify(options.request),
+      locationFor: (id) => `${url.origin}${options.collectionPath}/${id}`,
+    },
+    async (id) => ({ status: HTTP_CREATED, body: await options.create(id) }),
+  );
+  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
+  c.header('Location', created.location);
+  return c.json(created.body, HTTP_CREATED);
 }
 
 async function replayExisting<T>(

@@ -5,6 +5,18 @@ export const BEARER = 'bearerAuth';
 export const REFRESH_COOKIE_SCHEME = 'refreshCookie';
 export const bearerSecurity = [{ [BEARER]: [] }];
 
+export const EXAMPLE_ID = '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11';
+export const EXAMPLE_TIME = '2026-11-23T12:00:00.000Z';
+
+/** `/{id}` of a resource whose id the server made (a UUIDv7). */
+export const IdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: EXAMPLE_ID }),
+});
+
 export const FieldErrorSchema = z
   .object({
     path: z.string().openapi({ example: '/body/email' }),
@@ -110,6 +122,18 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
   content: { 'application/json': { schema } },
 });
+
+export type HeaderSpec = Record<
+  string,
+  { description: string; schema: { type: 'string'; example?: string } }
+>;
+
+/** A JSON response entry that also declares its response headers. */
+export const jsonWithHeaders = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  headers: HeaderSpec = {},
+) => ({ ...jsonContent(schema, description), headers });
 
 /** A required JSON request body. */
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({

@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { EXAMPLE_ID, EXAMPLE_TIME, IdParamsSchema } from '../../lib/openapi';
 import { PageQuerySchema, pageSchema } from '../../lib/pagination';
 
-const ID_EXAMPLE = '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11';
-const TIME_EXAMPLE = '2026-11-23T12:00:00.000Z';
 export const STATS_DAYS_MAX = 90;
 export const STATS_DAYS_DEFAULT = 7;
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -11,7 +10,7 @@ export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'O
 
 export const AdminUserSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     email: z.string().openapi({ example: 'ada@example.com' }),
     username: z.string().openapi({ example: 'ada_l' }),
     email_verified: z.boolean().openapi({ example: true }),
@@ -25,8 +24,8 @@ export const AdminUserSchema = z
       description: 'Likes this user has given.',
       example: 40,
     }),
-    created_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
-    updated_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    created_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
+    updated_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('AdminUser', { description: 'An account as operators see it.' });
 
@@ -40,13 +39,7 @@ export const ListUsersQuery = PageQuerySchema.extend({
   }),
 });
 
-export const UserIdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: ID_EXAMPLE }),
-});
+export const UserIdParams = IdParamsSchema;
 
 export const UpdateUserBody = z
   .object({
@@ -70,19 +63,19 @@ export const UpdateUserBody = z
 
 export const RequestLogSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
-    created_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
+    created_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
     method: z.string().openapi({ example: 'GET' }),
     route: z.string().openapi({
       description: 'The route pattern that answered, or "(unmatched)".',
       example: '/api/v1/posts/:id',
     }),
-    path: z.string().openapi({ example: `/api/v1/posts/${ID_EXAMPLE}` }),
+    path: z.string().openapi({ example: `/api/v1/posts/${EXAMPLE_ID}` }),
     status: z.number().int().openapi({ example: 200 }),
     duration_ms: z.number().openapi({ example: 12.5 }),
-    user_id: z.string().nullable().openapi({ example: ID_EXAMPLE }),
+    user_id: z.string().nullable().openapi({ example: EXAMPLE_ID }),
     username: z.string().nullable().openapi({ example: 'ada_l' }),
-    request_id: z.string().openapi({ example: ID_EXAMPLE }),
+    request_id: z.string().openapi({ example: EXAMPLE_ID }),
     ip_hash: z.string().nullable().openapi({
       description: 'SHA-256 of a server secret and the client address: groups, never reveals.',
       example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
@@ -95,7 +88,7 @@ export const RequestLogSchema = z
 export const RequestLogListSchema = pageSchema(RequestLogSchema, 'RequestLogList');
 
 const instant = (description: string) =>
-  z.iso.datetime({ offset: true }).optional().openapi({ description, example: TIME_EXAMPLE });
+  z.iso.datetime({ offset: true }).optional().openapi({ description, example: EXAMPLE_TIME });
 
 export const ListRequestLogsQuery = PageQuerySchema.extend({
   method: z
@@ -174,7 +167,7 @@ export const StatsSchema = z
 
 export const FailedJobSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     queue: z.string().openapi({ example: 'ublog-jobs-dlq' }),
     message_id: z.string().nullable().openapi({ example: 'a1b2c3' }),
     type: z.string().openapi({ example: 'image.process' }),
@@ -184,7 +177,7 @@ export const FailedJobSchema = z
     }),
     error: z.string().openapi({ example: 'Retries exhausted: moved to the dead-letter queue.' }),
     attempts: z.number().int().openapi({ example: 6 }),
-    failed_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    failed_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
     retried_at: z.iso.datetime().nullable().openapi({ example: null }),
   })
   .openapi('FailedJob');
@@ -195,8 +188,8 @@ export const FailedJobIdParams = UserIdParams;
 
 export const RetryAcceptedSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     type: z.string().openapi({ example: 'image.process' }),
-    retried_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    retried_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('FailedJobRetry', { description: 'The message is back on the jobs queue.' });

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireWriter } from '../../lib/auth';
 import { EtagHeader, notModifiedResponse } from '../../lib/etag';
-import { bearerSecurity, jsonContent, problemResponses } from '../../lib/openapi';
+import { bearerSecurity, jsonContent, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader, PageQuerySchema } from '../../lib/pagination';
 import { limitWrites } from '../../lib/write-limit';
 import { LikeListSchema, LikeStateSchema, PostIdParams } from './posts.schemas';
@@ -20,9 +20,7 @@ export const likePost = createRoute({
   middleware: [requireWriter, limitWrites] as const,
   request: { params: PostIdParams },
   responses: {
-    200: {
-      ...jsonContent(LikeStateSchema, 'The like count after, and liked_by_me: true.'),
-    },
+    200: jsonContent(LikeStateSchema, 'The like count after, and liked_by_me: true.'),
     ...problemResponses(401, 403, 404, 422, 429),
   },
 });
@@ -55,10 +53,7 @@ export const listPostLikes = createRoute({
   security: [],
   request: { params: PostIdParams, query: PageQuerySchema },
   responses: {
-    200: {
-      ...jsonContent(LikeListSchema, 'One page of likes.'),
-      headers: { ...EtagHeader, ...LinkHeader },
-    },
+    200: jsonWithHeaders(LikeListSchema, 'One page of likes.', { ...EtagHeader, ...LinkHeader }),
     ...notModifiedResponse,
     ...problemResponses(400, 401, 404, 422),
   },

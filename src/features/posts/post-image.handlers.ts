@@ -2,11 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import {
-  IDEMPOTENT_REPLAY_HEADER,
-  IdempotencyKeyHeaderSchema,
-  runIdempotent,
-} from '../../lib/idempotency';
+import { IdempotencyKeyHeaderSchema, respondCreated } from '../../lib/idempotency';
 import { jsonPointer, unprocessable } from '../../lib/problem';
 import { validationHook } from '../../lib/router';
 import {
@@ -20,11 +16,9 @@ import {
 import { deleteImageUnlessPosted } from './post-image.queries';
 import { POST_IMAGE_FIELD } from './post-image.schemas';
 import { createPost, createPostStatements, type PostRow } from './posts.queries';
-import { CreatePostBody } from './posts.schemas';
+import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
-const HTTP_CREATED = 201;
-const POSTS_PATH = '/api/v1/posts';
 const MULTIPART = /^multipart\/form-data\s*;/i;
 
 const invalid = (errors: { path: string; message: string }[]) =>
@@ -88,22 +82,16 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
 
   const db = c.get('db');
   const origin = new URL(c.req.url).origin;
-  const created = await runIdempotent(
-    db,
-    {
-      userId: auth.userId,
-      key: idempotency.data['idempotency-key'],
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      body: JSON.stringify({ body, image_sha256: upload ? await sha256Hex(upload.bytes) : null }),
-      locationFor: (id) => `${origin}${POSTS_PATH}/${id}`,
-    },
-    async (id) => {
+  return respondCreated(c, {
+    key: idempotency.data['idempotency-key'],
+    request: { body, image_sha256: upload ? await sha256Hex(upload.bytes) : null },
+    collectionPath: POSTS_PATH,
+    create: async (id) => {
       const now = Date.now();
       if (!upload) {
         const row = await createPost(db, { id, authorId: auth.userId, body, now });
         if (!row) throw new Error('The new post was not readable in its own batch.');
-        return { status: HTTP_CREATED, body: renderPost(origin, row) };
+        return renderPost(origin, row);
       }
       const post = { id, authorId: auth.userId, body, now };
       const { image, results } = await storeImage(
@@ -118,10 +106,7 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
       if (!row) throw new Error('The new post was not readable in its own batch.');
       if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
       else await deleteImageObjects(c.env.BUCKET, [image.key]);
-      return { status: HTTP_CREATED, body: renderPost(origin, row) };
+      return renderPost(origin, row);
     },
-  );
-  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
-  c.header('Location', created.location);
-  return c.json(created.body, HTTP_CREATED);
+  });
 });

@@ -4,8 +4,8 @@ import type { AppEnv } from '../../env';
 import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
 import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
-import { IDEMPOTENT_REPLAY_HEADER, runIdempotent } from '../../lib/idempotency';
-import { finishPage, readCursor } from '../../lib/pagination';
+import { respondCreated } from '../../lib/idempotency';
+import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import { deleteImageObjects } from '../../lib/uploads';
 import {
@@ -18,9 +18,8 @@ import {
   updatePostBody,
 } from './posts.queries';
 import type * as routes from './posts.routes';
+import { POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
-
-const POSTS_PATH = '/api/v1/posts';
 
 const originOf = (c: Context) => new URL(c.req.url).origin;
 const postNotFound = () => notFound('No post has this id.', 'post_not_found');
@@ -28,7 +27,6 @@ const postNotFound = () => notFound('No post has this id.', 'post_not_found');
 export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c) => {
   const { limit, cursor, author, liked_by: likedBy } = c.req.valid('query');
   const viewerId = c.get('auth')?.userId ?? null;
-  const secret = c.get('config').JWT_SECRET;
   const db = c.get('db');
   const origin = originOf(c);
   varyOnAuthorization(c);
@@ -36,27 +34,21 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
   const scopeOf = (list: string) =>
     JSON.stringify([list, likedBy?.toLowerCase() ?? null, author?.toLowerCase() ?? null]);
   if (likedBy !== undefined) {
-    const scope = scopeOf('posts.liked_by');
-    const position = await readCursor(secret, scope, cursor);
-    const rows = await listPostsLikedBy(db, { viewerId, likedBy, author, position, limit });
-    const page = await finishPage(c, {
-      rows,
+    const page = await keysetPage(c, {
+      scope: scopeOf('posts.liked_by'),
+      cursor,
       limit,
-      secret,
-      scope,
+      fetch: (position) => listPostsLikedBy(db, { viewerId, likedBy, author, position, limit }),
       positionOf: (row) => ({ at: row.likedAt, id: row.id }),
       render: (row) => renderPost(origin, row),
     });
     return c.json(page, 200);
   }
-  const scope = scopeOf('posts');
-  const position = await readCursor(secret, scope, cursor);
-  const rows = await selectPostPage(db, { viewerId, author, position, limit });
-  const page = await finishPage(c, {
-    rows,
+  const page = await keysetPage(c, {
+    scope: scopeOf('posts'),
+    cursor,
     limit,
-    secret,
-    scope,
+    fetch: (position) => selectPostPage(db, { viewerId, author, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
     render: (row) => renderPost(origin, row),
   });
@@ -67,32 +59,21 @@ export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async 
   const auth = currentUser(c);
   const input = c.req.valid('json');
   const { 'idempotency-key': key } = c.req.valid('header');
-  const db = c.get('db');
-  const origin = originOf(c);
-  const created = await runIdempotent(
-    db,
-    {
-      userId: auth.userId,
-      key,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      body: JSON.stringify(input),
-      locationFor: (id) => `${origin}${POSTS_PATH}/${id}`,
-    },
-    async (id) => {
-      const row = await insertPost(db, {
+  return respondCreated(c, {
+    key,
+    request: input,
+    collectionPath: POSTS_PATH,
+    create: async (id) => {
+      const row = await insertPost(c.get('db'), {
         id,
         authorId: auth.userId,
         body: input.body,
         now: Date.now(),
       });
       if (!row) throw new Error('The new post was not readable in its own batch.');
-      return { status: 201, body: renderPost(origin, row) };
+      return renderPost(originOf(c), row);
     },
-  );
-  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
-  c.header('Location', created.location);
-  return c.json(created.body, 201);
+  });
 };
 
 export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {

@@ -1,8 +1,8 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireWriter } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
-import { IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../../lib/openapi';
+import { createdHeaders, IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
+import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
 import { limitWrites } from '../../lib/write-limit';
 import { createPostWithImage } from './post-image.handlers';
@@ -10,6 +10,7 @@ import { CreatePostMultipart } from './post-image.schemas';
 import {
   CreatePostBody,
   ListPostsQuery,
+  POSTS_PATH,
   PostIdParams,
   PostListSchema,
   PostSchema,
@@ -27,23 +28,6 @@ export const VaryHeader = {
   },
 };
 
-const LocationHeader = {
-  Location: {
-    description: 'Absolute URL of the new post.',
-    schema: { type: 'string' as const, example: 'https://api.ublog.example/api/v1/posts/0193...' },
-  },
-};
-
-type HeaderSpec = Record<
-  string,
-  { description: string; schema: { type: 'string'; example?: string } }
->;
-
-const json = <T extends z.ZodType>(schema: T, description: string, headers: HeaderSpec) => ({
-  ...jsonContent(schema, description),
-  headers,
-});
-
 export const listPosts = createRoute({
   method: 'get',
   path: '/',
@@ -55,7 +39,7 @@ export const listPosts = createRoute({
   security: optionalBearer,
   request: { query: ListPostsQuery },
   responses: {
-    200: json(PostListSchema, 'One page of posts.', {
+    200: jsonWithHeaders(PostListSchema, 'One page of posts.', {
       ...EtagHeader,
       ...LinkHeader,
       ...VaryHeader,
@@ -80,16 +64,10 @@ export const createPost = createRoute({
     body: jsonBody(CreatePostBody, 'The new post: JSON, or multipart/form-data with an image.'),
   },
   responses: {
-    201: json(
+    201: jsonWithHeaders(
       PostSchema,
       'The new post (or, for a repeated Idempotency-Key, the first response).',
-      {
-        ...LocationHeader,
-        'Idempotent-Replayed': {
-          description: 'Present and "true" when this response is a replay for a repeated key.',
-          schema: { type: 'string' as const, example: 'true' },
-        },
-      },
+      createdHeaders(POSTS_PATH, 'post'),
     ),
     ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
   },
@@ -111,7 +89,7 @@ export const getPost = createRoute({
   security: optionalBearer,
   request: { params: PostIdParams },
   responses: {
-    200: json(PostSchema, 'The post.', { ...EtagHeader, ...VaryHeader }),
+    200: jsonWithHeaders(PostSchema, 'The post.', { ...EtagHeader, ...VaryHeader }),
     ...notModifiedResponse,
     ...problemResponses(401, 404, 422),
   },
@@ -133,7 +111,7 @@ export const updatePost = createRoute({
     body: jsonBody(UpdatePostBody, 'The new body.'),
   },
   responses: {
-    200: json(PostSchema, 'The post after the edit.', {}),
+    200: jsonWithHeaders(PostSchema, 'The post after the edit.'),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
   },
 });

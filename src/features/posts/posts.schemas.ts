@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { AuthorSchema } from '../../lib/author';
+import { EXAMPLE_ID, EXAMPLE_TIME, IdParamsSchema } from '../../lib/openapi';
 import { PageQuerySchema, pageSchema } from '../../lib/pagination';
 import { boundedText } from '../../lib/text';
 
+export const POSTS_PATH = '/api/v1/posts';
 export const POST_BODY_MAX_CHARS = 5000;
-
-const ID_EXAMPLE = '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11';
-const TIME_EXAMPLE = '2026-11-23T12:00:00.000Z';
 
 export const PostImageSchema = z
   .object({
@@ -23,7 +22,7 @@ export const PostImageSchema = z
 
 export const PostSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     body: z.string().openapi({ example: 'Hello from the edge.' }),
     image: PostImageSchema.nullable(),
     author: AuthorSchema,
@@ -32,8 +31,8 @@ export const PostSchema = z
       description: 'Whether the caller likes this post; always false for anonymous readers.',
       example: false,
     }),
-    created_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
-    updated_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    created_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
+    updated_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('Post');
 
@@ -51,13 +50,7 @@ export const ListPostsQuery = PageQuerySchema.extend({
   ),
 });
 
-export const PostIdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: ID_EXAMPLE }),
-});
+export const PostIdParams = IdParamsSchema;
 
 const postBody = boundedText(1, POST_BODY_MAX_CHARS).openapi({
   description: `The text, 1..${POST_BODY_MAX_CHARS} characters, stored as given (rendered by clients as plain text).`,
@@ -88,7 +81,7 @@ export const LikeSchema = z
   .object({
     username: z.string().openapi({ example: 'bob' }),
     avatar_url: z.url().nullable().openapi({ example: null }),
-    liked_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    liked_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('Like');
 

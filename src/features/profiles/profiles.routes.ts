@@ -1,7 +1,7 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireWriter } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
 import {
   ListProfilesQuery,
@@ -12,15 +12,6 @@ import {
 } from './profiles.schemas';
 
 const TAGS = ['Profiles'];
-
-type HeaderSpec = Record<
-  string,
-  { description: string; schema: { type: 'string'; example?: string } }
->;
-const json = <T extends z.ZodType>(schema: T, description: string, headers: HeaderSpec = {}) => ({
-  ...jsonContent(schema, description),
-  headers,
-});
 
 export const listProfiles = createRoute({
   method: 'get',
@@ -33,7 +24,10 @@ export const listProfiles = createRoute({
   security: [],
   request: { query: ListProfilesQuery },
   responses: {
-    200: json(ProfileListSchema, 'One page of profiles.', { ...EtagHeader, ...LinkHeader }),
+    200: jsonWithHeaders(ProfileListSchema, 'One page of profiles.', {
+      ...EtagHeader,
+      ...LinkHeader,
+    }),
     ...notModifiedResponse,
     ...problemResponses(400, 401, 422),
   },
@@ -49,7 +43,7 @@ export const getProfile = createRoute({
   security: [],
   request: { params: UsernameParams },
   responses: {
-    200: json(ProfileSchema, 'The profile.', EtagHeader),
+    200: jsonWithHeaders(ProfileSchema, 'The profile.', EtagHeader),
     ...notModifiedResponse,
     ...problemResponses(401, 404, 422),
   },
@@ -70,7 +64,7 @@ export const updateMyProfile = createRoute({
     body: jsonBody(UpdateProfileBody, 'The fields to change.'),
   },
   responses: {
-    200: json(ProfileSchema, 'The profile after the edit.'),
+    200: jsonWithHeaders(ProfileSchema, 'The profile after the edit.'),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
   },
 });

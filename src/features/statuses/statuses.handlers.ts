@@ -4,8 +4,8 @@ import type { AppEnv } from '../../env';
 import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
 import { assertIfMatch } from '../../lib/etag';
-import { IDEMPOTENT_REPLAY_HEADER, runIdempotent } from '../../lib/idempotency';
-import { finishPage, readCursor } from '../../lib/pagination';
+import { respondCreated } from '../../lib/idempotency';
+import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import {
   findStatus,
@@ -16,9 +16,8 @@ import {
   updateStatusContent,
 } from './statuses.queries';
 import type * as routes from './statuses.routes';
+import { STATUSES_PATH } from './statuses.schemas';
 import { renderStatus } from './statuses.view';
-
-const STATUSES_PATH = '/api/v1/statuses';
 
 const originOf = (c: Context) => new URL(c.req.url).origin;
 const statusNotFound = () => notFound('No status has this id.', 'status_not_found');
@@ -27,16 +26,12 @@ const staleWrite = () =>
 
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
   const { limit, cursor, username } = c.req.valid('query');
-  const secret = c.get('config').JWT_SECRET;
-  const scope = JSON.stringify(['statuses', username?.toLowerCase() ?? null]);
-  const position = await readCursor(secret, scope, cursor);
-  const rows = await selectStatusPage(c.get('db'), { username, position, limit });
   const origin = originOf(c);
-  const page = await finishPage(c, {
-    rows,
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['statuses', username?.toLowerCase() ?? null]),
+    cursor,
     limit,
-    secret,
-    scope,
+    fetch: (position) => selectStatusPage(c.get('db'), { username, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
     render: (row) => renderStatus(origin, row),
   });
@@ -47,32 +42,21 @@ export const createStatus: RouteHandler<typeof routes.createStatus, AppEnv> = as
   const auth = currentUser(c);
   const input = c.req.valid('json');
   const { 'idempotency-key': key } = c.req.valid('header');
-  const db = c.get('db');
-  const origin = originOf(c);
-  const created = await runIdempotent(
-    db,
-    {
-      userId: auth.userId,
-      key,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      body: JSON.stringify(input),
-      locationFor: (id) => `${origin}${STATUSES_PATH}/${id}`,
-    },
-    async (id) => {
-      const row = await insertStatus(db, {
+  return respondCreated(c, {
+    key,
+    request: input,
+    collectionPath: STATUSES_PATH,
+    create: async (id) => {
+      const row = await insertStatus(c.get('db'), {
         id,
         authorId: auth.userId,
         content: input.content,
         now: Date.now(),
       });
       if (!row) throw new Error('The new status was not readable in its own batch.');
-      return { status: 201, body: renderStatus(origin, row) };
+      return renderStatus(originOf(c), row);
     },
-  );
-  if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
-  c.header('Location', created.location);
-  return c.json(created.body, 201);
+  });
 };
 
 export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c) => {

@@ -1,13 +1,14 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireWriter } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
-import { IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
-import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../../lib/openapi';
+import { createdHeaders, IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
+import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
 import { limitWrites } from '../../lib/write-limit';
 import {
   CreateStatusBody,
   ListStatusesQuery,
+  STATUSES_PATH,
   StatusIdParams,
   StatusListSchema,
   StatusSchema,
@@ -15,15 +16,6 @@ import {
 } from './statuses.schemas';
 
 const TAGS = ['Statuses'];
-
-type HeaderSpec = Record<
-  string,
-  { description: string; schema: { type: 'string'; example?: string } }
->;
-const json = <T extends z.ZodType>(schema: T, description: string, headers: HeaderSpec = {}) => ({
-  ...jsonContent(schema, description),
-  headers,
-});
 
 export const listStatuses = createRoute({
   method: 'get',
@@ -36,7 +28,10 @@ export const listStatuses = createRoute({
   security: [],
   request: { query: ListStatusesQuery },
   responses: {
-    200: json(StatusListSchema, 'One page of statuses.', { ...EtagHeader, ...LinkHeader }),
+    200: jsonWithHeaders(StatusListSchema, 'One page of statuses.', {
+      ...EtagHeader,
+      ...LinkHeader,
+    }),
     ...notModifiedResponse,
     ...problemResponses(400, 401, 422),
   },
@@ -57,19 +52,10 @@ export const createStatus = createRoute({
     body: jsonBody(CreateStatusBody, 'The new status.'),
   },
   responses: {
-    201: json(
+    201: jsonWithHeaders(
       StatusSchema,
       'The new status (or, for a repeated Idempotency-Key, the first response).',
-      {
-        Location: {
-          description: 'Absolute URL of the new status.',
-          schema: { type: 'string', example: 'https://api.ublog.example/api/v1/statuses/0193...' },
-        },
-        'Idempotent-Replayed': {
-          description: 'Present and "true" when this response is a replay for a repeated key.',
-          schema: { type: 'string', example: 'true' },
-        },
-      },
+      createdHeaders(STATUSES_PATH, 'status'),
     ),
     ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
   },
@@ -85,7 +71,7 @@ export const getStatus = createRoute({
   security: [],
   request: { params: StatusIdParams },
   responses: {
-    200: json(StatusSchema, 'The status.', EtagHeader),
+    200: jsonWithHeaders(StatusSchema, 'The status.', EtagHeader),
     ...notModifiedResponse,
     ...problemResponses(401, 404, 422),
   },
@@ -107,7 +93,7 @@ export const updateStatus = createRoute({
     body: jsonBody(UpdateStatusBody, 'The new content.'),
   },
   responses: {
-    200: json(StatusSchema, 'The status after the edit.'),
+    200: jsonWithHeaders(StatusSchema, 'The status after the edit.'),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
   },
 });

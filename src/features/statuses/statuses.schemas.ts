@@ -1,20 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { AuthorSchema } from '../../lib/author';
+import { EXAMPLE_ID, EXAMPLE_TIME, IdParamsSchema } from '../../lib/openapi';
 import { PageQuerySchema, pageSchema } from '../../lib/pagination';
 import { boundedText } from '../../lib/text';
 
+export const STATUSES_PATH = '/api/v1/statuses';
 export const STATUS_MAX_CHARS = 240;
-
-const ID_EXAMPLE = '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11';
-const TIME_EXAMPLE = '2026-11-23T12:00:00.000Z';
 
 export const StatusSchema = z
   .object({
-    id: z.string().openapi({ example: ID_EXAMPLE }),
+    id: z.string().openapi({ example: EXAMPLE_ID }),
     content: z.string().openapi({ example: 'Shipping the like counter today.' }),
     author: AuthorSchema,
-    created_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
-    updated_at: z.iso.datetime().openapi({ example: TIME_EXAMPLE }),
+    created_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
+    updated_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('Status');
 
@@ -31,13 +30,7 @@ export const ListStatusesQuery = PageQuerySchema.extend({
     .openapi({ description: "Only this user's statuses (case-insensitive).", example: 'alice' }),
 });
 
-export const StatusIdParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: ID_EXAMPLE }),
-});
+export const StatusIdParams = IdParamsSchema;
 
 const content = boundedText(1, STATUS_MAX_CHARS).openapi({
   description: `1..${STATUS_MAX_CHARS} characters, stored as given.`,
