@@ -12,6 +12,8 @@ Object.assign(process.env, {
   WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'warn',
 });
 
+const FIRST_ANSWER_TIMEOUT_MS = 60_000;
+
 export interface LocalWorkerOptions {
   /** Like `wrangler dev --persist-to`; false keeps local D1/R2 in memory. */
   persistTo: string | false;
@@ -54,5 +56,18 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     },
   } as Parameters<typeof unstable_startWorker>[0]);
   await worker.ready;
-  return { url: await worker.url, dispose: () => worker.dispose() };
+  const url = await worker.url;
+  // A bundling error does not reject `ready`: the Worker just never answers. Fail fast instead.
+  try {
+    const res = await fetch(new URL('/health', url), {
+      signal: AbortSignal.timeout(FIRST_ANSWER_TIMEOUT_MS),
+    });
+    await res.arrayBuffer();
+  } catch (err) {
+    await worker.dispose();
+    throw new Error(`The local Worker did not answer GET /health (see the build output above)`, {
+      cause: err,
+    });
+  }
+  return { url, dispose: () => worker.dispose() };
 }
