@@ -36,8 +36,7 @@ export interface DayStats {
   likes: number;
 }
 
-const emptyDay = (day: string): DayStats => ({
-  day,
+const NO_ACTIVITY: Omit<DayStats, 'day'> = {
   requests: 0,
   status2xx: 0,
   status3xx: 0,
@@ -48,7 +47,9 @@ const emptyDay = (day: string): DayStats => ({
   signups: 0,
   posts: 0,
   likes: 0,
-});
+};
+
+const emptyDay = (day: string): DayStats => ({ day, ...NO_ACTIVITY });
 
 /**
  * Computes every statistic of the days in [from, to) from the source tables. Percentiles are
@@ -165,19 +166,7 @@ async function saveDays(db: Database, days: DayStats[], now: number): Promise<nu
   for (let i = 0; i < idle.length; i += 90) {
     const result = await db
       .update(dailyStats)
-      .set({
-        requests: 0,
-        status2xx: 0,
-        status3xx: 0,
-        status4xx: 0,
-        status5xx: 0,
-        p50DurationMs: null,
-        p95DurationMs: null,
-        signups: 0,
-        posts: 0,
-        likes: 0,
-        updatedAt: new Date(now),
-      })
+      .set({ ...NO_ACTIVITY, updatedAt: new Date(now) })
       .where(
         and(
           inArray(dailyStats.day, idle.slice(i, i + 90)),
