@@ -49,6 +49,17 @@ export async function assertIfMatch(ifMatch: string | undefined, current: unknow
   }
 }
 
+/**
+ * The updated_at an edit writes: strictly later than the one it replaces, so every edit yields
+ * a new ETag and the expected-updated_at guard of a concurrent writer can tell the edits apart.
+ */
+export const nextUpdatedAt = (previous: Date) =>
+  new Date(Math.max(Date.now(), previous.getTime() + 1));
+
+/** The updated_at a conditional write must still find: only when the client sent If-Match. */
+export const expectedUpdatedAt = (ifMatch: string | undefined, current: Date) =>
+  ifMatch === undefined ? undefined : current;
+
 /** For responses whose body depends on who is asking (e.g. liked_by_me). */
 export function varyOnAuthorization(c: Context): void {
   c.header('Vary', 'Authorization', { append: true });

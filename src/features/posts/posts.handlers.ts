@@ -3,7 +3,12 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
+import {
+  assertIfMatch,
+  expectedUpdatedAt,
+  nextUpdatedAt,
+  varyOnAuthorization,
+} from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
@@ -110,9 +115,8 @@ export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async 
   const { changed, post } = await updatePostBody(c.get('db'), {
     id,
     body,
-    // Strictly later than before, so an edit always yields a new ETag and guard value.
-    updatedAt: new Date(Math.max(Date.now(), current.updatedAt.getTime() + 1)),
-    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    updatedAt: nextUpdatedAt(current.updatedAt),
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
     viewerId: currentUser(c).userId,
   });
   if (!post) throw postNotFound();
@@ -128,7 +132,7 @@ export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async 
     id,
     authorId: current.authorId,
     imageKey: current.imageKey,
-    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
   });
   if (!deleted) throw ifMatch === undefined ? postNotFound() : staleWrite();
   const objectKeys = [current.imageKey, current.imageThumbnailKey].filter(

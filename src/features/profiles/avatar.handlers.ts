@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { conflict, notFound, preconditionFailed } from '../../lib/problem';
 import { createRouter } from '../../lib/router';
 import {
@@ -45,9 +45,8 @@ async function profileAsSeen(c: Context<AppEnv>, userId: string, ifMatch: string
   await assertIfMatch(ifMatch, renderProfile(originOf(c), profile));
   return {
     avatar,
-    // Strictly later than before, so If-Match on the profile can tell the edits apart.
-    now: new Date(Math.max(Date.now(), profile.updatedAt.getTime() + 1)),
-    expectedUpdatedAt: ifMatch === undefined ? undefined : profile.updatedAt,
+    now: nextUpdatedAt(profile.updatedAt),
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, profile.updatedAt),
   };
 }
 

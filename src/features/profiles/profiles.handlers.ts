@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import {
@@ -50,9 +50,8 @@ export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv
     userId,
     bio: input.bio,
     city: input.city,
-    // Strictly later than before, so the If-Match guard below can tell edits apart.
-    updatedAt: new Date(Math.max(Date.now(), current.updatedAt.getTime() + 1)),
-    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    updatedAt: nextUpdatedAt(current.updatedAt),
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
   });
   if (!profile) throw profileNotFound();
   if (!changed) {

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
@@ -88,9 +88,8 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
   const { changed, status } = await updateStatusContent(c.get('db'), {
     id,
     content,
-    // Strictly later than before, so an edit always yields a new ETag and guard value.
-    updatedAt: new Date(Math.max(Date.now(), current.updatedAt.getTime() + 1)),
-    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    updatedAt: nextUpdatedAt(current.updatedAt),
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
   });
   if (!status) throw statusNotFound();
   if (!changed) throw staleWrite();
@@ -103,7 +102,7 @@ export const deleteStatus: RouteHandler<typeof routes.deleteStatus, AppEnv> = as
   const current = await loadForWrite(c, id, 'status.delete', ifMatch);
   const deleted = await removeStatus(c.get('db'), {
     id,
-    expectedUpdatedAt: ifMatch === undefined ? undefined : current.updatedAt,
+    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
   });
   if (!deleted) throw ifMatch === undefined ? statusNotFound() : staleWrite();
   return c.body(null, 204);
