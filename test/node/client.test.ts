@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_TYPES_PATH, clientTypes, ROOT } from '../../scripts/lib/openapi-tools';
 
 const EXAMPLE = join(ROOT, 'test', 'client-example.ts');
+// A whole TypeScript program: seconds alone, longer while the rest of the suite runs beside it.
+const COMPILE_TIMEOUT_MS = 120_000;
 
 describe('the typed client', () => {
   it('src/client/openapi.d.ts is what the current document generates', async () => {
@@ -16,25 +18,29 @@ describe('the typed client', () => {
     );
   });
 
-  it('compiles the usage example (openapi-fetch) against the generated types', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(
-      join(ROOT, 'tsconfig.json'),
-      {},
-      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
-    );
-    if (!config) throw new Error('tsconfig.json could not be read');
-    // The example needs only fetch's types (from @types/node), not the Worker's.
-    const program = ts.createProgram([EXAMPLE], { ...config.options, types: ['node'] });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file
-        ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
-        : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
-    expect(diagnostics).toEqual([]);
-    expect(
-      program.getSourceFile(CLIENT_TYPES_PATH),
-      'the example uses the generated file',
-    ).toBeTruthy();
-  });
+  it(
+    'compiles the usage example (openapi-fetch) against the generated types',
+    () => {
+      const config = ts.getParsedCommandLineOfConfigFile(
+        join(ROOT, 'tsconfig.json'),
+        {},
+        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+      );
+      if (!config) throw new Error('tsconfig.json could not be read');
+      // The example needs only fetch's types (from @types/node), not the Worker's.
+      const program = ts.createProgram([EXAMPLE], { ...config.options, types: ['node'] });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+        const where = d.file
+          ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+          : '';
+        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+      expect(diagnostics).toEqual([]);
+      expect(
+        program.getSourceFile(CLIENT_TYPES_PATH),
+        'the example uses the generated file',
+      ).toBeTruthy();
+    },
+    COMPILE_TIMEOUT_MS,
+  );
 });
