@@ -35,7 +35,7 @@ function hasExample(schema: Schema | undefined, doc: Schema, seen = new Set<stri
   return false;
 }
 
-describe('examples in the OpenAPI document', () => {
+describe('the operations of the OpenAPI document', () => {
   it('every request and response body has an example', async () => {
     const doc = await servedDocument();
     const missing: string[] = [];
@@ -58,6 +58,31 @@ describe('examples in the OpenAPI document', () => {
             media.examples !== undefined ||
             hasExample(media.schema, doc);
           if (!ok) missing.push(`${where} ${what}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('declare the error responses their inputs and credentials can cause', async () => {
+    const doc = await servedDocument();
+    const parameter = (p: Schema): Schema =>
+      p.$ref ? doc.components.parameters[String(p.$ref).split('/').pop() as string] : p;
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries<Schema>(doc.paths)) {
+      for (const [method, op] of Object.entries<Schema>(item)) {
+        const declared = new Set(Object.keys(op.responses ?? {}));
+        const security: Schema[] = op.security ?? doc.security ?? [];
+        const needs = ['500'];
+        // A bearer token can be missing, expired or revoked.
+        if (security.some((s) => 'bearerAuth' in s)) needs.push('401');
+        // An id or name in the path can name nothing.
+        if (path.includes('{')) needs.push('404');
+        // A body or a query can be well-formed and still invalid.
+        const query = (op.parameters ?? []).some((p: Schema) => parameter(p).in === 'query');
+        if (op.requestBody || query) needs.push('422');
+        for (const status of needs) {
+          if (!declared.has(status)) missing.push(`${method.toUpperCase()} ${path} ${status}`);
         }
       }
     }
