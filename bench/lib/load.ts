@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { type D1Usage, newD1Usage, parseD1ServerTiming } from '../../src/db/metrics';
 import type { BenchContext, Workload } from './workloads';
 
 export interface LoadFigures {
@@ -12,13 +13,7 @@ export interface LoadFigures {
   statusCodes: Record<string, number>;
 }
 
-export interface UsageFigures {
-  queries: number;
-  statements: number;
-  batches: number;
-  rowsRead: number;
-  rowsWritten: number;
-  unbatchedWrites: number;
+export interface UsageFigures extends D1Usage {
   samples: number;
 }
 
@@ -70,27 +65,6 @@ export async function runLoad(
   };
 }
 
-const TIMING = /d1;desc="([^"]*)"/;
-
-export function parseD1ServerTiming(header: string | null): Omit<UsageFigures, 'samples'> {
-  const desc = header?.match(TIMING)?.[1];
-  if (!desc) throw new Error(`no d1 Server-Timing (is BENCH_METRICS on?): ${header}`);
-  const v = Object.fromEntries(
-    desc.split(' ').map((pair) => {
-      const [k, n] = pair.split('=');
-      return [k, Number(n)];
-    }),
-  );
-  return {
-    queries: v.queries ?? 0,
-    statements: v.statements ?? 0,
-    batches: v.batches ?? 0,
-    rowsRead: v.rows_read ?? 0,
-    rowsWritten: v.rows_written ?? 0,
-    unbatchedWrites: v.unbatched_writes ?? 0,
-  };
-}
-
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -108,17 +82,10 @@ export async function sampleUsage(
   ctx: BenchContext,
   cycles: number,
 ): Promise<UsageFigures> {
-  const perCycle: Omit<UsageFigures, 'samples'>[] = [];
+  const perCycle: D1Usage[] = [];
   const requests = workload.requests(ctx, ctx.tokens[0]!);
   for (let i = 0; i < cycles; i++) {
-    const sum = {
-      queries: 0,
-      statements: 0,
-      batches: 0,
-      rowsRead: 0,
-      rowsWritten: 0,
-      unbatchedWrites: 0,
-    };
+    const sum = newD1Usage();
     for (const r of requests) {
       const res = await fetch(new URL(r.path ?? '/', origin), {
         method: r.method ?? 'GET',
@@ -130,19 +97,14 @@ export async function sampleUsage(
         throw new Error(`${workload.id}: ${r.method} ${r.path} answered ${res.status}`);
       }
       const u = parseD1ServerTiming(res.headers.get('Server-Timing'));
-      for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += u[key];
+      for (const key of Object.keys(sum) as (keyof D1Usage)[]) sum[key] += u[key];
     }
-    for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] /= requests.length;
+    for (const key of Object.keys(sum) as (keyof D1Usage)[]) sum[key] /= requests.length;
     perCycle.push(sum);
   }
-  const pick = (key: keyof Omit<UsageFigures, 'samples'>) => median(perCycle.map((u) => u[key]));
-  return {
-    queries: pick('queries'),
-    statements: pick('statements'),
-    batches: pick('batches'),
-    rowsRead: pick('rowsRead'),
-    rowsWritten: pick('rowsWritten'),
-    unbatchedWrites: pick('unbatchedWrites'),
-    samples: cycles * requests.length,
-  };
+  const medians = newD1Usage();
+  for (const key of Object.keys(medians) as (keyof D1Usage)[]) {
+    medians[key] = median(perCycle.map((u) => u[key]));
+  }
+  return { ...medians, samples: cycles * requests.length };
 }

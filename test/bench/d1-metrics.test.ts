@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { createDatabase } from '../../src/db/client';
-import { meteredD1, newD1Usage } from '../../src/db/metrics';
+import { d1ServerTiming, meteredD1, newD1Usage, parseD1ServerTiming } from '../../src/db/metrics';
 import { users } from '../../src/db/schema';
 
 // The benchmark's statement and row figures come from this wrapper; if a workerd upgrade
@@ -49,5 +49,18 @@ describe('metered D1 (BENCH_METRICS)', () => {
     expect(metered.headers.get('Server-Timing')).toMatch(
       /^d1;desc="queries=1 statements=1 batches=0 rows_read=\d+ rows_written=0 unbatched_writes=0"$/,
     );
+  });
+
+  it('reads back exactly what it writes into Server-Timing', () => {
+    const usage = {
+      queries: 2,
+      statements: 4,
+      batches: 1,
+      rowsRead: 65,
+      rowsWritten: 6,
+      unbatchedWrites: 1,
+    };
+    expect(parseD1ServerTiming(d1ServerTiming(usage))).toEqual(usage);
+    expect(() => parseD1ServerTiming(null)).toThrow(/BENCH_METRICS/);
   });
 });
