@@ -1,30 +1,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDatabase } from '../../src/db/client';
 import workerModule from '../../src/index';
 import { sniffImage } from '../../src/lib/image-sniff';
-import { storeImage } from '../../src/lib/uploads';
-import { createUser } from '../support/direct-users';
 import { get } from '../support/http';
-import { JPEG_3X2, makePng } from '../support/images';
+import { JPEG_3X2, makePng, storeTestImage } from '../support/images';
 
 const urlOf = (key: string, variant?: string) =>
   `/api/v1/images/${encodeURIComponent(key)}${variant ? `?variant=${variant}` : ''}`;
-
-async function seedImage(bytes: Uint8Array) {
-  const user = await createUser();
-  const sniffed = sniffImage(bytes);
-  if (!sniffed) throw new Error('fixture is not an image');
-  const { image } = await storeImage({
-    bucket: env.BUCKET,
-    db: createDatabase(env.DB),
-    ownerId: user.id,
-    purpose: 'post',
-    image: { ...sniffed, bytes },
-  });
-  return image;
-}
 
 async function runImageJob(key: string) {
   const batch = createMessageBatch('ublog-jobs', [
@@ -42,7 +25,7 @@ async function runImageJob(key: string) {
 
 describe('GET /images/{key}', () => {
   it('streams the bytes with the contract headers', async () => {
-    const image = await seedImage(JPEG_3X2);
+    const image = await storeTestImage(JPEG_3X2);
     const { status, headers, body } = await get(urlOf(image.key));
     expect(status).toBe(200);
     expect(new Uint8Array(body)).toEqual(JPEG_3X2);
@@ -55,7 +38,7 @@ describe('GET /images/{key}', () => {
   });
 
   it('answers If-None-Match with 304 and no body', async () => {
-    const image = await seedImage(JPEG_3X2);
+    const image = await storeTestImage(JPEG_3X2);
     const first = await get(urlOf(image.key));
     const etag = first.headers.get('ETag') ?? '';
     const again = await get(urlOf(image.key), { headers: { 'If-None-Match': etag } });
@@ -69,7 +52,7 @@ describe('GET /images/{key}', () => {
 
   it('serves byte ranges with 206 and Content-Range', async () => {
     const png = await makePng(64, 64);
-    const image = await seedImage(png);
+    const image = await storeTestImage(png);
     const head = await get(urlOf(image.key), { headers: { Range: 'bytes=0-7' } });
     expect(head.status).toBe(206);
     expect(head.headers.get('Content-Range')).toBe(`bytes 0-7/${png.length}`);
@@ -88,7 +71,7 @@ describe('GET /images/{key}', () => {
   });
 
   it('ignores unsatisfiable or multiple ranges and sends the whole image', async () => {
-    const image = await seedImage(JPEG_3X2);
+    const image = await storeTestImage(JPEG_3X2);
     for (const range of ['bytes=5000-6000', 'bytes=0-1,4-5', 'items=0-1']) {
       const { status, body } = await get(urlOf(image.key), { headers: { Range: range } });
       expect(status, range).toBe(200);
@@ -99,7 +82,7 @@ describe('GET /images/{key}', () => {
   it('404s for an unknown key, and for a thumbnail not made yet', async () => {
     const unknown = await get(urlOf('u/nobody/nothing.png'));
     expect(unknown.status).toBe(404);
-    const image = await seedImage(JPEG_3X2);
+    const image = await storeTestImage(JPEG_3X2);
     const thumb = await get(urlOf(image.key, 'thumbnail'));
     expect(thumb.status).toBe(404);
     expect(thumb.body.code).toBe('thumbnail_not_ready');
@@ -107,14 +90,14 @@ describe('GET /images/{key}', () => {
   });
 
   it('422s for an unknown variant', async () => {
-    const image = await seedImage(JPEG_3X2);
+    const image = await storeTestImage(JPEG_3X2);
     const { status, body } = await get(urlOf(image.key, 'huge'));
     expect(status).toBe(422);
     expect(body.errors[0].path).toBe('/query/variant');
   });
 
   it('serves the WebP thumbnail once the image job has made it', async () => {
-    const image = await seedImage(await makePng(800, 600));
+    const image = await storeTestImage(await makePng(800, 600));
     const result = await runImageJob(image.key);
     expect(result.explicitAcks).toEqual([`img-${image.key}`]);
     const { status, headers, body } = await get(urlOf(image.key, 'thumbnail'));

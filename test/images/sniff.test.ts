@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sniffImage } from '../../src/lib/image-sniff';
 import {
+  ACCEPTED_IMAGES,
   GIF_3X2,
   JPEG_3X2,
-  JPEG_PROGRESSIVE_5X4,
   makePng,
-  WEBP_EXTENDED_5X4,
   WEBP_LOSSLESS_3X2,
   WEBP_LOSSY_5X4,
 } from '../support/images';
@@ -13,14 +12,7 @@ import {
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('sniffImage: type and dimensions from the bytes', () => {
-  it.each([
-    ['baseline JPEG', JPEG_3X2, 'image/jpeg', 'jpg', 3, 2],
-    ['progressive JPEG', JPEG_PROGRESSIVE_5X4, 'image/jpeg', 'jpg', 5, 4],
-    ['lossless WebP', WEBP_LOSSLESS_3X2, 'image/webp', 'webp', 3, 2],
-    ['lossy WebP', WEBP_LOSSY_5X4, 'image/webp', 'webp', 5, 4],
-    ['extended WebP', WEBP_EXTENDED_5X4, 'image/webp', 'webp', 5, 4],
-    ['GIF', GIF_3X2, 'image/gif', 'gif', 3, 2],
-  ])('%s', (_name, bytes, contentType, ext, width, height) => {
+  it.each(ACCEPTED_IMAGES)('%s', (_name, bytes, contentType, ext, width, height) => {
     expect(sniffImage(bytes)).toEqual({ contentType, ext, width, height });
   });
 

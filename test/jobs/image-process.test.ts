@@ -1,27 +1,14 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDatabase } from '../../src/db/client';
 import { retryDelaySeconds } from '../../src/jobs';
 import { sniffImage } from '../../src/lib/image-sniff';
-import { newImageKey, storeImage, thumbnailKeyFor } from '../../src/lib/uploads';
+import { newImageKey, thumbnailKeyFor } from '../../src/lib/uploads';
 import { createUser } from '../support/direct-users';
-import { makePng } from '../support/images';
+import { makePng, storeTestImage } from '../support/images';
 import { DEAD_LETTER_QUEUE, deliver, JOBS_QUEUE } from '../support/queue';
 
-async function seedPng(width: number, height: number) {
-  const user = await createUser();
-  const bytes = await makePng(width, height);
-  const sniffed = sniffImage(bytes);
-  if (!sniffed) throw new Error('bad fixture');
-  const { image } = await storeImage({
-    bucket: env.BUCKET,
-    db: createDatabase(env.DB),
-    ownerId: user.id,
-    purpose: 'post',
-    image: { ...sniffed, bytes },
-  });
-  return image;
-}
+const seedPng = async (width: number, height: number) =>
+  storeTestImage(await makePng(width, height));
 
 const thumbnailKeyOf = async (key: string) =>
   (

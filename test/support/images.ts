@@ -4,6 +4,12 @@
  * below (IHDR + zlib IDAT + IEND, with real CRCs) so tests can choose the dimensions.
  */
 
+import { env } from 'cloudflare:workers';
+import { createDatabase } from '../../src/db/client';
+import { sniffImage } from '../../src/lib/image-sniff';
+import { storeImage } from '../../src/lib/uploads';
+import { createUser } from './direct-users';
+
 const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** Baseline JPEG, 3 x 2. */
@@ -94,4 +100,29 @@ export function imageForm(
   for (const [name, value] of Object.entries(extra)) form.append(name, value);
   form.append(field, new File([bytes], filename, { type }));
   return form;
+}
+
+/** Every accepted sample and what its bytes say: name, bytes, content type, extension, size. */
+export const ACCEPTED_IMAGES = [
+  ['baseline JPEG', JPEG_3X2, 'image/jpeg', 'jpg', 3, 2],
+  ['progressive JPEG', JPEG_PROGRESSIVE_5X4, 'image/jpeg', 'jpg', 5, 4],
+  ['lossless WebP', WEBP_LOSSLESS_3X2, 'image/webp', 'webp', 3, 2],
+  ['lossy WebP', WEBP_LOSSY_5X4, 'image/webp', 'webp', 5, 4],
+  ['extended WebP', WEBP_EXTENDED_5X4, 'image/webp', 'webp', 5, 4],
+  ['GIF', GIF_3X2, 'image/gif', 'gif', 3, 2],
+] as const;
+
+/** Stores bytes as a new user's post image, through the same code uploads use. */
+export async function storeTestImage(bytes: Uint8Array) {
+  const user = await createUser();
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) throw new Error('fixture is not an image');
+  const { image } = await storeImage({
+    bucket: env.BUCKET,
+    db: createDatabase(env.DB),
+    ownerId: user.id,
+    purpose: 'post',
+    image: { ...sniffed, bytes },
+  });
+  return image;
 }
