@@ -12,11 +12,13 @@ let sequence = 0;
  * Runs the Worker's queue consumer on a batch built here (the module itself: batches cannot
  * cross the exports RPC boundary) and returns what it acked and retried. getQueueResult does
  * not report retry options, so each message's retry() is observed (and still called) to
- * return the delay the consumer asked for in `retryDelays`.
+ * return the delay the consumer asked for in `retryDelays`. `bindings` replaces the test env
+ * (a binding that fails, a database that counts its round trips).
  */
 export async function deliver(
   queue: string,
   messages: { body: unknown; id?: string; attempts?: number }[],
+  bindings: typeof env = env,
 ) {
   const batch = createMessageBatch(
     queue,
@@ -36,7 +38,7 @@ export async function deliver(
     });
   }
   const ctx = createExecutionContext();
-  await workerModule.queue(batch, env, ctx);
+  await workerModule.queue(batch, bindings, ctx);
   return { ...(await getQueueResult(batch, ctx)), retryDelays };
 }
 
