@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import type { WorkerContext } from '../jobs/context';
 import { images, jobRuns, posts, profiles } from '../db/schema';
+import type { WorkerContext } from '../jobs/context';
 import type { JobMessage } from '../jobs/messages';
 import { chunk } from '../lib/chunks';
 import type { TaskResult } from './run';

@@ -45,7 +45,12 @@ export async function recordFailedJobs(db: Database, inputs: FailedJobInput[], n
   const rows = inputs.map((i) => failedJobRow(i, now));
   const statements = [];
   for (let i = 0; i < rows.length; i += 9) {
-    statements.push(db.insert(failedJobs).values(rows.slice(i, i + 9)).onConflictDoNothing());
+    statements.push(
+      db
+        .insert(failedJobs)
+        .values(rows.slice(i, i + 9))
+        .onConflictDoNothing(),
+    );
   }
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);

@@ -4,7 +4,7 @@ import { type Bindings, readConfig } from '../env';
 import { cleanupAccount } from './account-cleanup';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
-import { PermanentJobError, firstLine } from './errors';
+import { firstLine, PermanentJobError } from './errors';
 import { type FailedJobInput, recordFailedJobs } from './failed-jobs';
 import { processImage } from './image-process';
 import {

@@ -11,7 +11,15 @@ async function insertRun(job: string, startedAt: number, outcome = 'ok', rowsTou
     `insert into job_runs (id, job, started_at, finished_at, rows_touched, outcome, detail)
      values (?, ?, ?, ?, ?, ?, ?)`,
   )
-    .bind(id, job, startedAt, outcome === 'running' ? null : startedAt + 250, rowsTouched, outcome, 'd')
+    .bind(
+      id,
+      job,
+      startedAt,
+      outcome === 'running' ? null : startedAt + 250,
+      rowsTouched,
+      outcome,
+      'd',
+    )
     .run();
   return id;
 }

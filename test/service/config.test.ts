@@ -42,7 +42,11 @@ describe('configuration', () => {
       ['no transport', {}, 'EMAIL_TRANSPORT'],
       ['the development outbox', { EMAIL_TRANSPORT: 'outbox' }, 'EMAIL_TRANSPORT'],
       ['resend without its key', { EMAIL_TRANSPORT: 'resend' }, 'RESEND_API_KEY'],
-      ['send_email without the binding', { EMAIL_TRANSPORT: 'send_email', EMAIL: undefined }, 'EMAIL'],
+      [
+        'send_email without the binding',
+        { EMAIL_TRANSPORT: 'send_email', EMAIL: undefined },
+        'EMAIL',
+      ],
       [
         'a transport without a sender',
         { EMAIL_TRANSPORT: 'resend', RESEND_API_KEY: 're_x', EMAIL_FROM: undefined },
