@@ -5,9 +5,7 @@ import { workerContext } from '../../src/jobs';
 import { sendEmail } from '../../src/jobs/email';
 import { newId } from '../../src/lib/ids';
 import { runCron } from '../cron/support';
-import { createUser } from '../support/direct-users';
-import { call } from '../support/http';
-import { DEAD_LETTER_QUEUE, deliver, JOBS_QUEUE } from '../support/queue';
+import { DEAD_LETTER_QUEUE, deliver, JOBS_QUEUE, retryAsAdmin } from '../support/queue';
 
 // vitest.config.ts gives the tests a miniflare send_email binding named EMAIL that accepts
 // only this sender and these recipients, so a wrong envelope fails as it would in production.
@@ -88,11 +86,7 @@ describe('a dead-lettered email.send message', () => {
     });
     expect(row?.retryable).toBe(0);
 
-    const admin = await createUser({ admin: true });
-    const retry = await call(`/api/v1/admin/jobs/failed/${row?.id}/retry`, {
-      method: 'POST',
-      token: admin.token,
-    });
+    const retry = await retryAsAdmin(row?.id);
     expect(retry.status).toBe(422);
     expect(retry.body.code).toBe('not_retryable');
   });

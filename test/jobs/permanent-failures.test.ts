@@ -5,7 +5,7 @@ import { newImageKey, thumbnailKeyFor } from '../../src/lib/uploads';
 import { createUser } from '../support/direct-users';
 import { call } from '../support/http';
 import { makePng } from '../support/images';
-import { deliver, JOBS_QUEUE } from '../support/queue';
+import { deliver, JOBS_QUEUE, retryAsAdmin } from '../support/queue';
 
 /** An images row and its object, stored as they are (no sniffing: the bytes may be broken). */
 async function storedImage(bytes: Uint8Array, size = { width: 50, height: 40 }) {
@@ -95,11 +95,7 @@ describe('an image.process job that cannot succeed', () => {
       { id: 'corrupt-retry', body: { type: 'image.process', image_key: key } },
     ]);
     const row = await failedJob('corrupt-retry');
-    const admin = await createUser({ admin: true });
-    const retry = await call(`/api/v1/admin/jobs/failed/${row?.id}/retry`, {
-      method: 'POST',
-      token: admin.token,
-    });
+    const retry = await retryAsAdmin(row?.id);
     expect(retry.status).toBe(422);
     expect(retry.body.code).toBe('not_retryable');
     // A redelivered copy of the message does nothing more.

@@ -2,6 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import workerModule from '../../src/index';
+import { createUser } from './direct-users';
+import { call } from './http';
 
 export const JOBS_QUEUE = 'ublog-jobs';
 export const DEAD_LETTER_QUEUE = 'ublog-jobs-dlq';
@@ -54,4 +56,13 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** `POST /admin/jobs/failed/{id}/retry` as a new administrator. */
+export async function retryAsAdmin(failedJobId: string | undefined) {
+  const admin = await createUser({ admin: true });
+  return call(`/api/v1/admin/jobs/failed/${failedJobId}/retry`, {
+    method: 'POST',
+    token: admin.token,
+  });
 }
