@@ -8,8 +8,8 @@
  */
 import { commonArgs, migrateLocal, withLocalBindings } from './lib/local';
 import { gradientPng } from './lib/png';
-import { makeSeedThumbnails } from './lib/seed-thumbnails';
 import { progressBar } from './lib/progress';
+import { makeSeedThumbnails } from './lib/seed-thumbnails';
 import { DEMO_PASSWORD, seedStatements } from './seed-data';
 
 const STATEMENTS_PER_BATCH = 20;
