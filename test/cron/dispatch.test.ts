@@ -48,7 +48,7 @@ describe('scheduled dispatcher', () => {
 
   it('every task, run twice in a row, changes nothing the second time', async () => {
     const { CRON_TASKS } = await import('../../src/cron');
-    // Work for each task: an expired session, a request log, a drifted like counter.
+    // Work for each task: an expired session, a request log, a drifted like counter, old mail.
     const user = await createUser();
     const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
     await env.DB.prepare(
@@ -60,8 +60,22 @@ describe('scheduled dispatcher', () => {
     await insertLog(dayAgo, 200, 12);
     const postId = await insertPost(user.id, dayAgo, 7);
     await insertLike(postId, user.id, dayAgo);
+    await env.DB.prepare(
+      `insert into email_outbox (id, "to", template, subject, text, created_at)
+       values (?, 'ada@example.com', 'welcome', 'Welcome', 'token: t', ?)`,
+    )
+      .bind(newId(), Date.now() - 3 * 24 * 60 * 60 * 1000)
+      .run();
 
-    const tables = ['sessions', 'daily_stats', 'request_logs', 'posts', 'profiles', 'images'];
+    const tables = [
+      'sessions',
+      'daily_stats',
+      'request_logs',
+      'posts',
+      'profiles',
+      'images',
+      'email_outbox',
+    ];
     const snapshot = async () => Promise.all(tables.map(tableSnapshot));
     const first: Record<string, number> = {};
     for (const [cron, tasks] of Object.entries(CRON_TASKS)) {
