@@ -93,44 +93,46 @@ function requireMailTransport(
   }
 }
 
-const ConfigSchema = z
-  .object({
-    APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
-    JWT_SECRET: z
-      .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
-      .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
-    IP_HASH_SALT: z.string().default(''),
-    JWT_ISSUER: z.string().min(1),
-    JWT_AUDIENCE: z.string().min(1),
-    ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
-    REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
-    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
-    REQUIRE_VERIFIED_EMAIL: flag,
-    REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
-    LIBSQL_URL: z.string().optional(),
-    LIBSQL_AUTH_TOKEN: z.string().optional(),
-    /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
-    BENCH_METRICS: flag,
-    ...EmailSettings.shape,
-  })
-  .superRefine(requireMailTransport)
-  .transform(({ EMAIL, ...config }) => ({
+const ConfigSchema = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
+  JWT_SECRET: z
+    .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
+    .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
+  IP_HASH_SALT: z.string().default(''),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
+  REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+  REQUIRE_VERIFIED_EMAIL: flag,
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  LIBSQL_URL: z.string().optional(),
+  LIBSQL_AUTH_TOKEN: z.string().optional(),
+  /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
+  BENCH_METRICS: flag,
+  ...EmailSettings.shape,
+});
+
+/** The settings as the Worker uses them: mail checked, the EMAIL binding left out. */
+const CheckedConfigSchema = ConfigSchema.superRefine(requireMailTransport).transform(
+  ({ EMAIL, ...config }) => ({
     ...config,
     EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? ('outbox' as const),
-  }));
+  }),
+);
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof CheckedConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -142,7 +144,7 @@ const cache = new WeakMap<object, Config>();
 export function readConfig(env: Partial<Bindings>): Config {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = CheckedConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
