@@ -63,6 +63,26 @@ describe('images without a thumbnail', () => {
     expect(await thumbnailOf(unavailable)).toBeUndefined();
   });
 
+  it('requeues at most the configured number per run, oldest first', async () => {
+    const user = await createUser();
+    // Far in the past, so these are the oldest images of the file whatever ran before.
+    const oldest = await imageWithoutThumbnail(newImageKey(user.id, 'png'), user.id, 1_000);
+    const older = await imageWithoutThumbnail(newImageKey(user.id, 'png'), user.id, 2_000);
+    const bounded = (c: Parameters<typeof sweepOrphanImages>[0]) =>
+      sweepOrphanImages(c, { maxThumbnailRequeues: 1 });
+    const report = async () =>
+      JSON.parse((await recordRun(workerContext(env), SWEEP_JOB, bounded)).detail ?? '{}');
+    expect((await report()).missing_thumbnails_requeued).toBe(1);
+    const requeuedAt = (key: string) =>
+      env.DB.prepare('select thumbnail_requeued_at as at from images where key = ?')
+        .bind(key)
+        .first<{ at: number | null }>();
+    expect((await requeuedAt(oldest))?.at).toEqual(expect.any(Number));
+    expect((await requeuedAt(older))?.at).toBeNull();
+    expect((await report()).missing_thumbnails_requeued).toBe(1);
+    expect((await requeuedAt(older))?.at).toEqual(expect.any(Number));
+  });
+
   it('the seed makes real thumbnails for the demo images', async () => {
     const user = await createUser();
     const keys = [
