@@ -9,6 +9,7 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
@@ -93,11 +94,14 @@ export function createApp() {
   app.use('*', requestId);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
+  app.use(GRAPHQL_PATH, requestLog);
+  app.use(GRAPHQL_PATH, graphqlErrorShape);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
   app.use(`${API_PREFIX}/*`, authenticate);
+  app.use(GRAPHQL_PATH, authenticate);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
@@ -108,6 +112,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  app.route('/', graphqlRouter);
   documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
