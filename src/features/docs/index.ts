@@ -1,22 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { selfOnlyHtmlPage } from '../../lib/html-page';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
 
 export const DOCS_ASSET_BASE = '/docs/assets';
-
-// Everything the page loads comes from this Worker: Swagger UI's files are static assets
-// (public/docs/assets, copied from swagger-ui-dist), and the CSP forbids any other host.
-const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const page = `<!doctype html>
 <html lang="en">
@@ -53,8 +40,4 @@ const getDocs = createRoute({
   },
 });
 
-export const docsRouter = createRouter().openapi(getDocs, (c) => {
-  c.header('Content-Security-Policy', DOCS_CSP);
-  c.header('Cache-Control', 'public, max-age=300');
-  return c.html(page, 200);
-});
+export const docsRouter = createRouter().openapi(getDocs, (c) => selfOnlyHtmlPage(c, page));
