@@ -17,7 +17,6 @@ const UNDECLARED_OK = [
   /^\/openapi\.json$/,
   /^\/docs\/assets\//,
   /^\/docs\/init\.js$/,
-  /^\/graphql$/,
   /^\/graphql\/assets\//,
   /^\/graphql\/init\.js$/,
 ];

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { likes, posts, profiles, users } from '../../db/schema';
+import { chunkForParameters } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 const likeExists = (postId: string, userId: string) =>
@@ -74,4 +75,45 @@ export function listLikes(
 export async function postExists(db: Database, id: string): Promise<boolean> {
   const [row] = await db.select({ id: posts.id }).from(posts).where(eq(posts.id, id)).limit(1);
   return row !== undefined;
+}
+
+export interface LikeOfPost {
+  postId: string;
+  userId: string;
+  likedAt: number;
+}
+
+/**
+ * The most recent likes of many posts in one statement per chunk of posts: for each post
+ * `limit + 1` rows after `position`, through the (post_id, created_at, user_id) index, so the
+ * rows read depend on the page, never on how many likes a post has. Grouped by post.
+ */
+export async function listLikesOfPosts(
+  db: Database,
+  input: { postIds: readonly string[]; position: Keyset | null; limit: number },
+): Promise<Map<string, LikeOfPost[]>> {
+  const { position } = input;
+  // An integer checked by the caller (1..100): a literal, so each post binds only its own id.
+  const take = sql.raw(String(Math.trunc(input.limit) + 1));
+  const perPost = (postId: string) =>
+    sql`select * from (select ${likes.postId} as post_id, ${likes.userId} as user_id, ${likes.createdAt} as liked_at from ${likes} where ${likes.postId} = ${postId}${
+      position
+        ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
+        : sql``
+    } order by ${likes.createdAt} desc, ${likes.userId} desc limit ${take})`;
+  const parts = chunkForParameters([...new Set(input.postIds)], position ? 3 : 1);
+  const results = await Promise.all(
+    parts.map((ids) =>
+      db.all<{ post_id: string; user_id: string; liked_at: number }>(
+        sql.join(ids.map(perPost), sql` union all `),
+      ),
+    ),
+  );
+  const byPost = new Map<string, LikeOfPost[]>();
+  for (const row of results.flat()) {
+    const list = byPost.get(row.post_id) ?? [];
+    list.push({ postId: row.post_id, userId: row.user_id, likedAt: row.liked_at });
+    byPost.set(row.post_id, list);
+  }
+  return byPost;
 }

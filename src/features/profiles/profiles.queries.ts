@@ -1,7 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
+import { chunkForParameters } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 const profileColumns = {
@@ -85,4 +86,12 @@ export async function updateProfile(
     selectProfiles(db).where(eq(users.id, input.userId)).limit(1),
   ]);
   return { changed: affectedRows(result) === 1, profile: rows[0] };
+}
+
+/** Users with their profiles by id, in chunks within D1's bound-parameter limit; one batch. */
+export async function findProfilesByUserIds(db: Database, userIds: readonly string[]) {
+  const chunks = chunkForParameters([...new Set(userIds)], 1);
+  const [first, ...rest] = chunks.map((part) => selectProfiles(db).where(inArray(users.id, part)));
+  if (!first) return [];
+  return (await db.batch([first, ...rest])).flat();
 }
