@@ -20,3 +20,18 @@ export function selfOnlyHtmlPage(c: Context, html: string) {
   c.header('Cache-Control', 'public, max-age=300');
   return c.html(html, 200);
 }
+
+/** The document around a page's own head elements and body. */
+export const htmlDocument = (title: string, head: string[], body: string[]) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+${head.join('\n')}
+</head>
+<body>
+${body.join('\n')}
+</body>
+</html>
+`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalWorker, ROOT, startLocalWorker } from '../../bench/lib/local-worker';
-import { launchChromium } from './support/chromium';
+import { launchChromium, openWatchedPage } from './support/chromium';
 
 // /docs in a real browser (support/chromium: a system Chromium or the packaged one) driven by
 // playwright-core, against the Worker as `wrangler dev` serves it (static assets included).
@@ -48,14 +48,7 @@ describe('GET /docs in headless Chromium', () => {
       );
       expect(operations.length).toBeGreaterThan(0);
 
-      const page = await browser.newPage();
-      const requested: string[] = [];
-      const pageErrors: string[] = [];
-      page.on('request', (request) => requested.push(request.url()));
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text());
-      });
+      const { page, requested, errors, foreignRequests } = await openWatchedPage(browser);
 
       const response = await page.goto(new URL('/docs', origin).href, { waitUntil: 'load' });
       expect(response?.status()).toBe(200);
@@ -76,12 +69,9 @@ describe('GET /docs in headless Chromium', () => {
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-      const foreign = requested.filter(
-        (url) => !url.startsWith('data:') && new URL(url).origin !== origin,
-      );
-      expect(foreign).toEqual([]);
+      expect(foreignRequests(origin)).toEqual([]);
       expect(requested).toContain(new URL('/openapi.json', origin).href);
-      expect(pageErrors).toEqual([]);
+      expect(errors).toEqual([]);
       await page.close();
     },
     STARTUP_TIMEOUT_MS,

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalWorker, ROOT, startLocalWorker } from '../../bench/lib/local-worker';
 import { migrateLocal } from '../../scripts/lib/local';
-import { launchChromium } from './support/chromium';
+import { launchChromium, openWatchedPage } from './support/chromium';
 
 // GraphiQL on /graphql in a real browser (support/chromium) against the Worker as `wrangler dev`
 // serves it (static assets included), over a fresh migrated database holding one post.
@@ -69,14 +69,7 @@ describe('GET /graphql in headless Chromium', () => {
     'loads GraphiQL, runs a query that shows a post id, and loads nothing from another host',
     async () => {
       const origin = worker.url.origin;
-      const page = await browser.newPage();
-      const requested: string[] = [];
-      const pageErrors: string[] = [];
-      page.on('request', (request) => requested.push(request.url()));
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text());
-      });
+      const { page, requested, errors, foreignRequests } = await openWatchedPage(browser);
 
       const response = await page.goto(new URL('/graphql', origin).href, { waitUntil: 'load' });
       expect(response?.status()).toBe(200);
@@ -112,12 +105,9 @@ describe('GET /graphql in headless Chromium', () => {
       await page.screenshot({ path: SCREENSHOT });
 
       expect(requested.length).toBeGreaterThan(0);
-      const foreign = requested.filter(
-        (url) => !url.startsWith('data:') && new URL(url).origin !== origin,
-      );
-      expect(foreign).toEqual([]);
+      expect(foreignRequests(origin)).toEqual([]);
       expect(requested).toContain(new URL('/graphql/assets/graphiql.min.js', origin).href);
-      expect(pageErrors).toEqual([]);
+      expect(errors).toEqual([]);
       await page.close();
     },
     STARTUP_TIMEOUT_MS,

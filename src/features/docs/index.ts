@@ -1,26 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { selfOnlyHtmlPage } from '../../lib/html-page';
+import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
 
 export const DOCS_ASSET_BASE = '/docs/assets';
 
-const page = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>μblog API reference</title>
-<link rel="stylesheet" href="${DOCS_ASSET_BASE}/swagger-ui.css">
-<link rel="icon" href="${DOCS_ASSET_BASE}/favicon-32x32.png">
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="${DOCS_ASSET_BASE}/swagger-ui-bundle.js"></script>
-<script src="/docs/init.js"></script>
-</body>
-</html>
-`;
+const page = htmlDocument(
+  'μblog API reference',
+  [
+    `<link rel="stylesheet" href="${DOCS_ASSET_BASE}/swagger-ui.css">`,
+    `<link rel="icon" href="${DOCS_ASSET_BASE}/favicon-32x32.png">`,
+  ],
+  [
+    '<div id="swagger-ui"></div>',
+    `<script src="${DOCS_ASSET_BASE}/swagger-ui-bundle.js"></script>`,
+    '<script src="/docs/init.js"></script>',
+  ],
+);
 
 const getDocs = createRoute({
   method: 'get',

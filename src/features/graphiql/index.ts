@@ -1,31 +1,27 @@
 import { accepts } from 'hono/accepts';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
-import { selfOnlyHtmlPage } from '../../lib/html-page';
+import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
 
-export const GRAPHIQL_ASSET_BASE = '/graphql/assets';
+const GRAPHIQL_ASSET_BASE = '/graphql/assets';
 
 // GraphiQL's UMD build with React 18, copied from node_modules by scripts/docs-assets.mjs;
 // /graphql/init.js starts it (a file, so the CSP can forbid inline scripts).
-const page = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>μblog GraphQL</title>
-<link rel="stylesheet" href="${GRAPHIQL_ASSET_BASE}/graphiql.min.css">
-<link rel="icon" href="data:,">
-<style>body { margin: 0; } #graphiql { height: 100dvh; }</style>
-</head>
-<body>
-<div id="graphiql"></div>
-<script src="${GRAPHIQL_ASSET_BASE}/react.production.min.js"></script>
-<script src="${GRAPHIQL_ASSET_BASE}/react-dom.production.min.js"></script>
-<script src="${GRAPHIQL_ASSET_BASE}/graphiql.min.js"></script>
-<script src="/graphql/init.js"></script>
-</body>
-</html>
-`;
+const page = htmlDocument(
+  'μblog GraphQL',
+  [
+    `<link rel="stylesheet" href="${GRAPHIQL_ASSET_BASE}/graphiql.min.css">`,
+    '<link rel="icon" href="data:,">',
+    '<style>body { margin: 0; } #graphiql { height: 100dvh; }</style>',
+  ],
+  [
+    '<div id="graphiql"></div>',
+    `<script src="${GRAPHIQL_ASSET_BASE}/react.production.min.js"></script>`,
+    `<script src="${GRAPHIQL_ASSET_BASE}/react-dom.production.min.js"></script>`,
+    `<script src="${GRAPHIQL_ASSET_BASE}/graphiql.min.js"></script>`,
+    '<script src="/graphql/init.js"></script>',
+  ],
+);
 
 // A browser opening /graphql prefers HTML; GraphQL clients ask for JSON or send no preference.
 const MEDIA_TYPES = ['application/graphql-response+json', 'application/json', 'text/html'];

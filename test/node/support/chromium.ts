@@ -57,6 +57,26 @@ export function launchChromium(env: ChromiumEnv = process.env): Promise<Browser>
   return chromium.launch({ executablePath, headless: true, args: FLAGS });
 }
 
+/** A new page that records every request it makes and every error it logs. */
+export async function openWatchedPage(browser: Browser) {
+  const page = await browser.newPage();
+  const requested: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return {
+    page,
+    requested,
+    errors,
+    /** The requests that left for any origin but this one (data: URLs stay in the page). */
+    foreignRequests: (origin: string) =>
+      requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin),
+  };
+}
+
 function findExecutableOnPath(names: string[], path: string): string | undefined {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     for (const name of names) {
