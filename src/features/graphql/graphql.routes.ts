@@ -3,8 +3,8 @@ import { bearerSecurity, EXAMPLE_ID } from '../../lib/openapi';
 
 export const GRAPHQL_PATH = '/graphql';
 const TAGS = ['GraphQL'];
-export const SCHEMA_PATH = '/graphql/schema.graphql';
-const SCHEMA_LINK = `The schema as SDL: [${SCHEMA_PATH}](${SCHEMA_PATH}) (also by introspection; GraphiQL at GET /graphql in a browser).`;
+const SCHEMA_LINK =
+  'The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).';
 
 export const GraphQLErrorSchema = z
   .object({
@@ -157,7 +157,16 @@ export const graphqlPost = createRoute({
     body: {
       required: true,
       description: 'The GraphQL request.',
-      content: { 'application/json': { schema: GraphQLRequestSchema } },
+      content: {
+        'application/json': {
+          schema: GraphQLRequestSchema,
+          example: {
+            query: 'query Feed($first: Int) { posts(first: $first) { nodes { id body } } }',
+            variables: { first: 5 },
+            operationName: 'Feed',
+          },
+        },
+      },
     },
   },
   responses,
@@ -197,26 +206,5 @@ export const graphqlGet = createRoute({
         },
       ],
     }),
-  },
-});
-
-export const graphqlSchema = createRoute({
-  method: 'get',
-  path: SCHEMA_PATH,
-  operationId: 'graphqlSchema',
-  tags: TAGS,
-  summary: 'The GraphQL schema (SDL)',
-  description:
-    'The schema of POST/GET /graphql in the GraphQL schema definition language, as in the repository (src/features/graphql/schema.graphql).',
-  security: [],
-  responses: {
-    200: {
-      description: 'The SDL.',
-      content: {
-        'text/plain': {
-          schema: z.string().openapi({ example: 'type Query {\n  viewer: Viewer\n  ...\n}' }),
-        },
-      },
-    },
   },
 });

@@ -2,8 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { toApiError } from '../../lib/errors';
 import { createRouter } from '../../lib/router';
-import { GRAPHQL_PATH, graphqlGet, graphqlPost, graphqlSchema } from './graphql.routes';
-import { SDL } from './schema.sdl';
+import { GRAPHQL_PATH, graphqlGet, graphqlPost } from './graphql.routes';
 
 /**
  * /graphql. graphql-js and the resolvers load on the first GraphQL request, not at start-up,
@@ -16,7 +15,6 @@ graphqlRouter.on(['GET', 'POST'], GRAPHQL_PATH, async (c) => {
   const { handleGraphQL } = await import('./graphql.endpoint');
   return handleGraphQL(c);
 });
-graphqlRouter.openapi(graphqlSchema, (c) => c.text(SDL, 200));
 
 /**
  * What the app-wide middleware refuses on /graphql (an invalid token, a body over the limit,
