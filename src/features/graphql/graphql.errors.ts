@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { GraphQLError } from 'graphql';
 import { toApiError } from '../../lib/errors';
 import type { ApiError } from '../../lib/problem';
@@ -30,6 +31,23 @@ function fromApiError(err: ApiError, base: GraphQLError): GraphQLError {
   });
 }
 
+/**
+ * For the log: drizzle's query errors repeat the SQL and its bound values in their message and
+ * stack, so only the driver's own error (the cause) is described for them.
+ */
+function describe(err: unknown): unknown {
+  if (err instanceof DrizzleQueryError) {
+    const cause = err.cause;
+    return {
+      name: err.name,
+      cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown',
+    };
+  }
+  return err instanceof Error
+    ? { name: err.name, message: err.message, stack: err.stack }
+    : String(err);
+}
+
 export interface ErrorScope {
   requestId: string;
   method: string;
@@ -45,10 +63,7 @@ function masked(err: unknown, scope: ErrorScope, base?: GraphQLError): GraphQLEr
       method: scope.method,
       path: scope.path,
       graphql_path: base?.path,
-      error:
-        err instanceof Error
-          ? { name: err.name, message: err.message, stack: err.stack }
-          : String(err),
+      error: describe(err),
     }),
   );
   return new GraphQLError(

@@ -1,7 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { likes, posts, profiles, users } from '../../db/schema';
-import { chunkForParameters } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 const likeExists = (postId: string, userId: string) =>
@@ -84,36 +83,35 @@ export interface LikeOfPost {
 }
 
 /**
- * The most recent likes of many posts in one statement per chunk of posts: for each post
- * `limit + 1` rows after `position`, through the (post_id, created_at, user_id) index, so the
- * rows read depend on the page, never on how many likes a post has. Grouped by post.
+ * The most recent likes of many posts in one statement: for each post `limit + 1` rows after
+ * `position` through the (post_id, created_at, user_id) index, so the rows read depend on the
+ * page, never on how many likes a post has. The ids travel as one JSON array (json_each), so
+ * any number of posts binds one parameter, far below D1's limit of 100.
  */
 export async function listLikesOfPosts(
   db: Database,
   input: { postIds: readonly string[]; position: Keyset | null; limit: number },
 ): Promise<Map<string, LikeOfPost[]>> {
   const { position } = input;
-  // An integer checked by the caller (1..100): a literal, so each post binds only its own id.
-  const take = sql.raw(String(Math.trunc(input.limit) + 1));
-  const perPost = (postId: string) =>
-    sql`select * from (select ${likes.postId} as post_id, ${likes.userId} as user_id, ${likes.createdAt} as liked_at from ${likes} where ${likes.postId} = ${postId}${
-      position
-        ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
-        : sql``
-    } order by ${likes.createdAt} desc, ${likes.userId} desc limit ${take})`;
-  const parts = chunkForParameters([...new Set(input.postIds)], position ? 3 : 1);
-  const results = await Promise.all(
-    parts.map((ids) =>
-      db.all<{ post_id: string; user_id: string; liked_at: number }>(
-        sql.join(ids.map(perPost), sql` union all `),
-      ),
-    ),
-  );
   const byPost = new Map<string, LikeOfPost[]>();
-  for (const row of results.flat()) {
-    const list = byPost.get(row.post_id) ?? [];
-    list.push({ postId: row.post_id, userId: row.user_id, likedAt: row.liked_at });
-    byPost.set(row.post_id, list);
+  if (input.postIds.length === 0) return byPost;
+  const after = position
+    ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
+    : sql``;
+  const rows = await db.all<{ post_id: string; page: string }>(sql`
+    select ids.value as post_id,
+      (select json_group_array(json_array(page.user_id, page.created_at))
+        from (select ${likes.userId} as user_id, ${likes.createdAt} as created_at from ${likes}
+          where ${likes.postId} = ids.value${after}
+          order by ${likes.createdAt} desc, ${likes.userId} desc limit ${input.limit + 1}) page
+      ) as page
+    from json_each(${JSON.stringify([...new Set(input.postIds)])}) ids`);
+  for (const row of rows) {
+    const page = (JSON.parse(row.page) as [string, number][])
+      .map(([userId, likedAt]) => ({ postId: row.post_id, userId, likedAt }))
+      // json_group_array does not promise the subquery's order: newest first, as the keyset.
+      .sort((a, b) => b.likedAt - a.likedAt || (a.userId < b.userId ? 1 : -1));
+    byPost.set(row.post_id, page);
   }
   return byPost;
 }

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
-import { chunkForParameters } from '../../lib/chunks';
+import { inJsonArray } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 const profileColumns = {
@@ -88,10 +88,7 @@ export async function updateProfile(
   return { changed: affectedRows(result) === 1, profile: rows[0] };
 }
 
-/** Users with their profiles by id, in chunks within D1's bound-parameter limit; one batch. */
-export async function findProfilesByUserIds(db: Database, userIds: readonly string[]) {
-  const chunks = chunkForParameters([...new Set(userIds)], 1);
-  const [first, ...rest] = chunks.map((part) => selectProfiles(db).where(inArray(users.id, part)));
-  if (!first) return [];
-  return (await db.batch([first, ...rest])).flat();
+/** Users with their profiles by id, in one statement however many ids there are. */
+export function findProfilesByUserIds(db: Database, userIds: readonly string[]) {
+  return selectProfiles(db).where(inJsonArray(users.id, userIds));
 }
