@@ -1,7 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as posts from '../../src/features/posts/posts.queries';
 import { signUp } from '../support/auth';
 import { measure } from '../support/db-cost';
+import { eventually } from '../support/queue';
 import { codesOf, gql } from './support';
 
 /** Errors: the REST codes, whole-request refusals, masking; and the app-wide middleware. */
@@ -73,5 +75,28 @@ describe('GraphQL errors and middleware', () => {
     expect(m.status).toBe(415);
     const n = await measure('/graphql?query={__typename}', { headers: { Accept: 'text/csv' } });
     expect(n.status).toBe(406);
+  });
+
+  it('is recorded in the request log like REST, with the signed-in user', async () => {
+    const alice = await signUp();
+    const requestId = `gql-log-${crypto.randomUUID()}`;
+    await gql('{ viewer { email } }', {
+      token: alice.token,
+      headers: { 'X-Request-Id': requestId },
+    });
+    const row = await eventually(
+      async () =>
+        (await env.DB.prepare(
+          'select route, path, status, user_id from request_logs where request_id = ?',
+        )
+          .bind(requestId)
+          .first()) ?? undefined,
+    );
+    expect(row).toEqual({
+      route: '/graphql',
+      path: '/graphql',
+      status: 200,
+      user_id: alice.user.id,
+    });
   });
 });

@@ -80,7 +80,9 @@ function checkValue(
   const inner = getNullableType(type);
   if (isListType(inner)) {
     if (!Array.isArray(value)) throw new Error(`${at}: expected a list`);
-    value.forEach((item, i) => checkValue(inner.ofType, item, set, `${at}/${i}`, frags));
+    value.forEach((item, i) => {
+      checkValue(inner.ofType, item, set, `${at}/${i}`, frags);
+    });
     return;
   }
   if (isScalarType(inner) || isEnumType(inner)) {

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import type { AuthContext } from '../../env';
-import { authorize } from '../../lib/access';
+import { authorize, type WriteTarget } from '../../lib/access';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import { deleteImageObjects } from '../../lib/uploads';
@@ -17,12 +17,6 @@ export const postNotFound = () => notFound('No post has this id.', 'post_not_fou
 
 const staleWrite = () =>
   preconditionFailed('The post changed while this request was being applied.', 'etag_mismatch');
-
-interface WriteTarget {
-  id: string;
-  origin: string;
-  ifMatch?: string;
-}
 
 /** The post as the caller would GET it, after the object-level check and If-Match. */
 async function loadForWrite(

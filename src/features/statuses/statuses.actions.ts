@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import type { AuthContext } from '../../env';
-import { authorize } from '../../lib/access';
+import { authorize, type WriteTarget } from '../../lib/access';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import { deleteStatus, findStatus, type StatusRow, updateStatusContent } from './statuses.queries';
@@ -15,12 +15,6 @@ export const statusNotFound = () => notFound('No status has this id.', 'status_n
 
 const staleWrite = () =>
   preconditionFailed('The status changed while this request was being applied.', 'etag_mismatch');
-
-interface WriteTarget {
-  id: string;
-  origin: string;
-  ifMatch?: string;
-}
 
 /** The status after the object-level check and If-Match against what GET would send. */
 async function loadForWrite(
