@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale N --duration S --connections C --rows id,id,...]
+ * npm run bench [-- --scale N --duration S --connections C --rows id,id,... --quick]
  * BENCH.md: seeds the data set (cached per scale), starts the local Worker the way `wrangler
  * dev` does, loads each workload row with autocannon on loopback, samples D1 usage per
  * request, measures bundle size and startup CPU against a minimal Hono Worker, and the login
@@ -13,13 +13,14 @@ import { parseArgs } from 'node:util';
 import { withLocalBindings } from '../scripts/lib/local';
 import { hashPassword } from '../src/lib/passwords';
 import { median, runLoad, sampleUsage } from './lib/load';
-import { ROOT, startLocalWorker } from './lib/local-worker';
+import { type LocalWorker, ROOT, startLocalWorker } from './lib/local-worker';
 import { type BenchResult, evaluateTargets, type RowResult, renderReport } from './lib/report';
 import { measureStartup } from './lib/startup';
-import { type BenchContext, WORKLOADS } from './lib/workloads';
+import { type BenchContext, type Server, WORKLOADS, type Workload } from './lib/workloads';
 
 const DEMO_PASSWORD = 'ublog-demo-password';
 const RESULTS = join(ROOT, 'bench', 'results');
+const FLOOR_DIR = join(ROOT, 'bench', 'fixtures', 'floor-worker');
 const USAGE_CYCLES = 5;
 const LOGIN_SEQUENTIAL = 25;
 const LOGIN_WARMUP = 3;
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     // Only these workload rows (e.g. list_anon,gql_list); login and startup are measured anyway.
     rows: { type: 'string' },
+    // The load rows only: no sequential login series, no bundle and startup measurement.
+    quick: { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -102,15 +105,40 @@ const found = await withLocalBindings(runDir, async (env) => {
   };
 });
 
-step('Starting the Worker (wrangler, local D1/R2, BENCH_METRICS on)');
-const worker = await startLocalWorker({
-  persistTo: runDir,
-  vars: { BENCH_METRICS: 'true' },
-  bindings: {
-    AUTH_LIMITER: { type: 'ratelimit', namespace_id: '1001', ...UNLIMITED },
-    WRITE_LIMITER: { type: 'ratelimit', namespace_id: '1002', ...UNLIMITED },
+const limiters = {
+  AUTH_LIMITER: { type: 'ratelimit', namespace_id: '1001', ...UNLIMITED },
+  WRITE_LIMITER: { type: 'ratelimit', namespace_id: '1002', ...UNLIMITED },
+};
+// The uncached rows measure our code, so their Worker runs with the edge cache off; the
+// cached rows get a second start with the default setting; the floor rows the bare fixture.
+const SERVERS: Record<Server, { what: string; start: () => Promise<LocalWorker> }> = {
+  ublog: {
+    what: 'μblog, edge cache off',
+    start: () =>
+      startLocalWorker({
+        persistTo: runDir,
+        vars: { BENCH_METRICS: 'true', EDGE_CACHE_SECONDS: '0' },
+        bindings: limiters,
+      }),
   },
-});
+  ublog_cached: {
+    what: 'μblog, edge cache on (default EDGE_CACHE_SECONDS)',
+    start: () =>
+      startLocalWorker({ persistTo: runDir, vars: { BENCH_METRICS: 'true' }, bindings: limiters }),
+  },
+  floor: {
+    what: 'the floor fixture (bench/fixtures/floor-worker)',
+    start: () =>
+      startLocalWorker({
+        persistTo: runDir,
+        vars: { BENCH_METRICS: 'true' },
+        config: join(FLOOR_DIR, 'wrangler.toml'),
+      }),
+  },
+};
+
+step(`Starting the Worker: ${SERVERS.ublog.what} (wrangler, local D1/R2, BENCH_METRICS on)`);
+const worker = await SERVERS.ublog.start();
 const origin = worker.url.origin;
 console.log(`Worker at ${origin}`);
 
@@ -129,7 +157,32 @@ async function login(username: string) {
 }
 
 const rows: RowResult[] = [];
+
+async function measureRows(at: string, selected: Workload[], ctx: BenchContext) {
+  for (const w of selected) {
+    step(`${w.id}: ${w.request} (${w.who})`);
+    // Sampled first: it also checks the row's answers before loading it.
+    const usage = await sampleUsage(at, w, ctx, USAGE_CYCLES);
+    const figures = await runLoad(at, w, ctx, load);
+    rows.push({
+      id: w.id,
+      request: w.request,
+      kind: w.kind,
+      ...(w.comparesTo ? { comparesTo: w.comparesTo } : {}),
+      ...(w.floor ? { floor: w.floor } : {}),
+      ...figures,
+      ...usage,
+    });
+    console.log(
+      `${figures.reqPerSec.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${usage.statements} statements, ${usage.rowsRead} rows read`,
+    );
+  }
+}
+
+const onServer = (server: Server) => workloads.filter((w) => (w.server ?? 'ublog') === server);
+
 let login_: BenchResult['login'];
+let ctx: BenchContext | undefined;
 try {
   const tokens: string[] = [];
   for (const username of found.usernames) tokens.push(await login(username));
@@ -140,7 +193,7 @@ try {
     if (!next_cursor) throw new Error(`GET /posts has no page ${page + 1}`);
     page5Path = `/api/v1/posts?limit=20&cursor=${encodeURIComponent(next_cursor)}`;
   }
-  const ctx: BenchContext = {
+  ctx = {
     tokens,
     popularPostId: found.popularPostId,
     page5Path,
@@ -148,56 +201,59 @@ try {
     login: { username: 'bob', password: DEMO_PASSWORD },
   };
 
-  for (const w of workloads) {
-    step(`${w.id}: ${w.request} (${w.who})`);
-    // Sampled first: it also checks the row's answers before loading it.
-    const usage = await sampleUsage(origin, w, ctx, USAGE_CYCLES);
-    const figures = await runLoad(origin, w, ctx, load);
-    rows.push({
-      id: w.id,
-      request: w.request,
-      kind: w.kind,
-      ...(w.comparesTo ? { comparesTo: w.comparesTo } : {}),
-      ...figures,
-      ...usage,
-    });
-    console.log(
-      `${figures.reqPerSec.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${usage.statements} statements, ${usage.rowsRead} rows read`,
-    );
-  }
+  await measureRows(origin, onServer('ublog'), ctx);
 
-  step(`Login one request at a time, and one password hash under Node (${LOGIN_SEQUENTIAL} each)`);
-  for (let i = 0; i < LOGIN_WARMUP; i++) await login('bob');
-  // Interleaved, so that both series see the same noise from the rest of the machine.
-  const loginMs: number[] = [];
-  const hashMs: number[] = [];
-  for (let i = 0; i < LOGIN_SEQUENTIAL; i++) {
-    let t0 = performance.now();
-    await login('bob');
-    loginMs.push(performance.now() - t0);
-    t0 = performance.now();
-    await hashPassword(DEMO_PASSWORD);
-    hashMs.push(performance.now() - t0);
+  if (!values.quick) {
+    step(
+      `Login one request at a time, and one password hash under Node (${LOGIN_SEQUENTIAL} each)`,
+    );
+    for (let i = 0; i < LOGIN_WARMUP; i++) await login('bob');
+    // Interleaved, so that both series see the same noise from the rest of the machine.
+    const loginMs: number[] = [];
+    const hashMs: number[] = [];
+    for (let i = 0; i < LOGIN_SEQUENTIAL; i++) {
+      let t0 = performance.now();
+      await login('bob');
+      loginMs.push(performance.now() - t0);
+      t0 = performance.now();
+      await hashPassword(DEMO_PASSWORD);
+      hashMs.push(performance.now() - t0);
+    }
+    login_ = {
+      sequentialRequests: LOGIN_SEQUENTIAL,
+      loginMedianMs: median(loginMs),
+      hashMedianMs: median(hashMs),
+      overheadMs: median(loginMs) - median(hashMs),
+    };
   }
-  login_ = {
-    sequentialRequests: LOGIN_SEQUENTIAL,
-    loginMedianMs: median(loginMs),
-    hashMedianMs: median(hashMs),
-    overheadMs: median(loginMs) - median(hashMs),
-  };
 } finally {
   await worker.dispose();
 }
 
-step(`Bundle and startup CPU (wrangler check startup, then ${STARTUP_RUNS} finer profiles each)`);
-const startup = (await measureStartup(
-  [
-    { name: 'ublog', cwd: ROOT },
-    { name: 'minimal', cwd: join(ROOT, 'bench', 'fixtures', 'minimal-worker') },
-  ],
-  RESULTS,
-  STARTUP_RUNS,
-)) as BenchResult['startup'];
+for (const server of ['ublog_cached', 'floor'] as const) {
+  const selected = onServer(server);
+  if (selected.length === 0 || !ctx) continue;
+  step(`Starting ${SERVERS[server].what}`);
+  const other = await SERVERS[server].start();
+  try {
+    await measureRows(other.url.origin, selected, ctx);
+  } finally {
+    await other.dispose();
+  }
+}
+
+let startup: BenchResult['startup'];
+if (!values.quick) {
+  step(`Bundle and startup CPU (wrangler check startup, then ${STARTUP_RUNS} finer profiles each)`);
+  startup = (await measureStartup(
+    [
+      { name: 'ublog', cwd: ROOT },
+      { name: 'minimal', cwd: join(ROOT, 'bench', 'fixtures', 'minimal-worker') },
+    ],
+    RESULTS,
+    STARTUP_RUNS,
+  )) as BenchResult['startup'];
+}
 
 const partial = {
   generatedAt: new Date().toISOString(),

@@ -8,6 +8,8 @@ export interface RowResult extends LoadFigures, UsageFigures {
   kind: RowKind;
   /** The REST row a GraphQL row is compared with. */
   comparesTo?: string;
+  /** The floor row that answers the same request bare (ours / floor). */
+  floor?: string;
 }
 
 export interface LoginFigures {
@@ -25,8 +27,9 @@ export interface BenchResult {
   /** Other work on the machine skews absolute figures; this says how busy it was. */
   machine: { cpus: number; loadAverageStart: number; loadAverageEnd: number };
   rows: RowResult[];
-  startup: Record<'ublog' | 'minimal', StartupFigures>;
-  login: LoginFigures;
+  /** Absent in a --quick run. */
+  startup?: Record<'ublog' | 'minimal', StartupFigures>;
+  login?: LoginFigures;
   targets: Target[];
 }
 
@@ -44,9 +47,18 @@ const ROWS_READ_TOLERANCE = 0.1;
 const MAX_GZIP_KIB = 400;
 const MAX_STARTUP_RATIO = 2;
 const MAX_LOGIN_OVERHEAD_MS = 5;
+// Issue 13: our req/s at least this share of the floor Worker's for the same request.
+const MIN_FLOOR_RATIO = 0.8;
+const CACHED_ROW = /_cached$/;
 
 const status = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
+
+/** `ours / floor`: a row's req/s over its floor row's, when both ran. */
+export function versusFloor(row: RowResult, rows: RowResult[]) {
+  const floor = rows.find((r) => r.id === row.floor);
+  return floor ? { floor, ratio: row.reqPerSec / floor.reqPerSec } : undefined;
+}
 
 /** A GraphQL row's req/s over its REST row's, when both ran. */
 function versusRest(row: RowResult, rows: RowResult[]) {
@@ -59,7 +71,8 @@ export function evaluateTargets(
   other: BenchResult | undefined,
 ): Target[] {
   const reads = r.rows.filter((row) => row.kind === 'read');
-  const restReads = reads.filter((row) => !row.comparesTo);
+  const restReads = reads.filter((row) => !row.comparesTo && !CACHED_ROW.test(row.id));
+  const cachedRows = reads.filter((row) => CACHED_ROW.test(row.id));
   const graphqlRows = reads.filter((row) => row.comparesTo);
   const writes = r.rows.filter((row) => row.kind === 'write');
   const targets: Target[] = [];
@@ -70,6 +83,32 @@ export function evaluateTargets(
     status: status(overStatements.length === 0),
     detail: restReads.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
   });
+
+  const withFloor = r.rows.filter((row) => row.floor);
+  if (withFloor.length > 0) {
+    const compared = withFloor.map((row) => ({ row, versus: versusFloor(row, r.rows) }));
+    targets.push({
+      name: `ours / floor: at least ${MIN_FLOOR_RATIO} of the bare Worker's req/s`,
+      status: compared.every(({ versus }) => versus)
+        ? status(compared.every(({ versus }) => versus!.ratio >= MIN_FLOOR_RATIO))
+        : 'N/A',
+      detail: compared
+        .map(({ row, versus }) =>
+          versus
+            ? `${row.id}/${versus.floor.id} ${versus.ratio.toFixed(2)}`
+            : `${row.id}: ${row.floor} not run`,
+        )
+        .join(', '),
+    });
+  }
+
+  if (cachedRows.length > 0) {
+    targets.push({
+      name: 'cached rows: no D1 statement on an edge-cache hit',
+      status: status(cachedRows.every((row) => row.statements === 0)),
+      detail: cachedRows.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
+    });
+  }
 
   if (graphqlRows.length > 0) {
     const compared = graphqlRows.map((row) => ({ row, versus: versusRest(row, r.rows) }));
@@ -129,23 +168,27 @@ export function evaluateTargets(
     });
   }
 
-  const { ublog, minimal } = r.startup;
-  targets.push({
-    name: `bundle under ${MAX_GZIP_KIB} KiB gzip`,
-    status: status(ublog.gzipKiB < MAX_GZIP_KIB),
-    detail: `${fmt(ublog.gzipKiB)} KiB gzip (${fmt(ublog.bundleKiB)} KiB raw)`,
-  });
-  const ratio = ublog.activeMs / minimal.activeMs;
-  targets.push({
-    name: `startup CPU at most ${MAX_STARTUP_RATIO}x the minimal Hono Worker`,
-    status: status(ratio <= MAX_STARTUP_RATIO),
-    detail: `${fmt(ublog.activeMs)} ms vs ${fmt(minimal.activeMs)} ms = ${ratio.toFixed(2)}x (platform limit 1000 ms)`,
-  });
-  targets.push({
-    name: `login: median minus one password hash under ${MAX_LOGIN_OVERHEAD_MS} ms`,
-    status: status(r.login.overheadMs < MAX_LOGIN_OVERHEAD_MS),
-    detail: `${fmt(r.login.loginMedianMs)} ms - ${fmt(r.login.hashMedianMs)} ms = ${fmt(r.login.overheadMs)} ms`,
-  });
+  if (r.startup) {
+    const { ublog, minimal } = r.startup;
+    targets.push({
+      name: `bundle under ${MAX_GZIP_KIB} KiB gzip`,
+      status: status(ublog.gzipKiB < MAX_GZIP_KIB),
+      detail: `${fmt(ublog.gzipKiB)} KiB gzip (${fmt(ublog.bundleKiB)} KiB raw)`,
+    });
+    const ratio = ublog.activeMs / minimal.activeMs;
+    targets.push({
+      name: `startup CPU at most ${MAX_STARTUP_RATIO}x the minimal Hono Worker`,
+      status: status(ratio <= MAX_STARTUP_RATIO),
+      detail: `${fmt(ublog.activeMs)} ms vs ${fmt(minimal.activeMs)} ms = ${ratio.toFixed(2)}x (platform limit 1000 ms)`,
+    });
+  }
+  if (r.login) {
+    targets.push({
+      name: `login: median minus one password hash under ${MAX_LOGIN_OVERHEAD_MS} ms`,
+      status: status(r.login.overheadMs < MAX_LOGIN_OVERHEAD_MS),
+      detail: `${fmt(r.login.loginMedianMs)} ms - ${fmt(r.login.hashMedianMs)} ms = ${fmt(r.login.overheadMs)} ms`,
+    });
+  }
   const broken = r.rows.filter((row) => row.non2xx > 0 || row.errors > 0);
   targets.push({
     name: 'every load request answered 2xx',
@@ -173,6 +216,21 @@ function besideTheirRestRows(rows: RowResult[]): RowResult[] {
   return placed;
 }
 
+function floorText(row: RowResult, rows: RowResult[]) {
+  const versus = versusFloor(row, rows);
+  return versus ? `${versus.ratio.toFixed(2)} (${versus.floor.id})` : '';
+}
+
+function startupLines(startup: BenchResult['startup']): string[] {
+  if (!startup) return ['Bundle and startup: not measured (--quick).'];
+  const { ublog, minimal } = startup;
+  return [
+    `Bundle (wrangler deploy --dry-run, via wrangler check startup): ublog ${fmt(ublog.bundleKiB)} KiB raw / ${fmt(ublog.gzipKiB)} KiB gzip; minimal Hono ${fmt(minimal.bundleKiB)} KiB / ${fmt(minimal.gzipKiB)} KiB`,
+    `Startup CPU, module evaluation (median of ${ublog.runsMs.length} profiles at 0.1 ms sampling): ublog ${fmt(ublog.activeMs)} ms [${ublog.runsMs.join(', ')}], minimal Hono ${fmt(minimal.activeMs)} ms [${minimal.runsMs.join(', ')}]`,
+    `  (wrangler check startup "Active", one run, coarser sampling: ublog ${fmt(ublog.checkStartupActiveMs)} ms, minimal Hono ${fmt(minimal.checkStartupActiveMs)} ms; CPU profiles in bench/results/)`,
+  ];
+}
+
 export function renderReport(r: BenchResult): string {
   const head = [
     'row',
@@ -186,6 +244,7 @@ export function renderReport(r: BenchResult): string {
     'rows read/req',
     'rows written/req',
     'vs REST req/s',
+    'ours / floor',
   ];
   const lines = besideTheirRestRows(r.rows).map((row) => {
     const versus = versusRest(row, r.rows);
@@ -201,6 +260,7 @@ export function renderReport(r: BenchResult): string {
       fmt(row.rowsRead),
       fmt(row.rowsWritten),
       versus ? `${versus.ratio.toFixed(2)} x ${versus.rest.id}` : '',
+      floorText(row, r.rows),
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -208,7 +268,6 @@ export function renderReport(r: BenchResult): string {
   const data = Object.entries(r.data)
     .map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`)
     .join(', ');
-  const { ublog, minimal } = r.startup;
   return [
     '',
     `μblog bench: scale ${r.scale} (${data}); ${r.load.connections} connections, ${r.load.durationSeconds} s per row after ${r.load.warmupSeconds} s warm-up; loopback, local Worker (wrangler)`,
@@ -219,10 +278,10 @@ export function renderReport(r: BenchResult): string {
     ...lines.map(row),
     '',
     'D1 figures per request: medians of sequential sampled requests (Server-Timing with BENCH_METRICS). CPU time per request: not reported by the local runtime.',
-    `Bundle (wrangler deploy --dry-run, via wrangler check startup): ublog ${fmt(ublog.bundleKiB)} KiB raw / ${fmt(ublog.gzipKiB)} KiB gzip; minimal Hono ${fmt(minimal.bundleKiB)} KiB / ${fmt(minimal.gzipKiB)} KiB`,
-    `Startup CPU, module evaluation (median of ${ublog.runsMs.length} profiles at 0.1 ms sampling): ublog ${fmt(ublog.activeMs)} ms [${ublog.runsMs.join(', ')}], minimal Hono ${fmt(minimal.activeMs)} ms [${minimal.runsMs.join(', ')}]`,
-    `  (wrangler check startup "Active", one run, coarser sampling: ublog ${fmt(ublog.checkStartupActiveMs)} ms, minimal Hono ${fmt(minimal.checkStartupActiveMs)} ms; CPU profiles in bench/results/)`,
-    `Login (1 connection, ${r.login.sequentialRequests} requests): median ${fmt(r.login.loginMedianMs)} ms; one scrypt hash (hashPassword under Node): median ${fmt(r.login.hashMedianMs)} ms; overhead ${fmt(r.login.overheadMs)} ms`,
+    ...startupLines(r.startup),
+    r.login
+      ? `Login (1 connection, ${r.login.sequentialRequests} requests): median ${fmt(r.login.loginMedianMs)} ms; one scrypt hash (hashPassword under Node): median ${fmt(r.login.hashMedianMs)} ms; overhead ${fmt(r.login.overheadMs)} ms`
+      : 'Login series: not measured (--quick).',
     '',
     'Targets:',
     ...r.targets.map((t) => `  ${pad(t.status, 4)}  ${t.name}: ${t.detail}`),

@@ -13,6 +13,12 @@ export interface BenchContext {
 
 export type RowKind = 'read' | 'write' | 'login';
 
+/**
+ * Which Worker a row loads: μblog with the edge cache off (every row that measures our code),
+ * μblog with the edge cache on (the cached rows), or the bare floor fixture.
+ */
+export type Server = 'ublog' | 'ublog_cached' | 'floor';
+
 export interface Workload {
   id: string;
   request: string;
@@ -24,6 +30,10 @@ export interface Workload {
   comparesTo?: string;
   /** Why a 2xx answer is still a failure (GraphQL reports errors in a 200 body). */
   problemIn?(body: string): string | undefined;
+  /** Default 'ublog'. */
+  server?: Server;
+  /** The floor row that answers the same request with nothing around the statement. */
+  floor?: string;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -69,6 +79,7 @@ export const WORKLOADS: Workload[] = [
     request: 'GET /api/v1/posts?limit=20',
     who: 'anonymous',
     kind: 'read',
+    floor: 'floor_list',
     requests: () => [{ method: 'GET', path: LIST }],
   },
   {
@@ -90,6 +101,7 @@ export const WORKLOADS: Workload[] = [
     request: 'GET /api/v1/posts/{id} (popular)',
     who: 'anonymous',
     kind: 'read',
+    floor: 'floor_post',
     requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
   },
   {
@@ -138,6 +150,8 @@ export const WORKLOADS: Workload[] = [
     request: 'GET /api/v1/profiles/{username}',
     who: 'anonymous',
     kind: 'read',
+    // One indexed row by a unique key, like a post: the same floor.
+    floor: 'floor_post',
     requests: (ctx) => [{ method: 'GET', path: `/api/v1/profiles/${ctx.profileUsername}` }],
   },
   {
@@ -157,5 +171,37 @@ export const WORKLOADS: Workload[] = [
     comparesTo: 'post_get',
     problemIn: graphqlProblem,
     requests: (ctx) => [graphql(GQL_POST, { id: ctx.popularPostId })],
+  },
+  {
+    id: 'list_anon_cached',
+    request: 'GET /api/v1/posts?limit=20 (edge cache warm)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'ublog_cached',
+    requests: () => [{ method: 'GET', path: LIST }],
+  },
+  {
+    id: 'post_get_cached',
+    request: 'GET /api/v1/posts/{id} (popular, edge cache warm)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'ublog_cached',
+    requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
+  },
+  {
+    id: 'floor_post',
+    request: 'floor Worker: GET /api/v1/posts/{id} (popular)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'floor',
+    requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
+  },
+  {
+    id: 'floor_list',
+    request: 'floor Worker: GET /api/v1/posts (20 posts)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'floor',
+    requests: () => [{ method: 'GET', path: LIST }],
   },
 ];
