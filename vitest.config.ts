@@ -22,6 +22,8 @@ export default defineConfig({
                 APP_ENV: 'test',
                 JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
                 IP_HASH_SALT: 'test-salt',
+                // The edge cache would serve one test's reads to the next; test/cache/ turns it on.
+                EDGE_CACHE_SECONDS: '0',
                 TEST_MIGRATIONS: migrations,
               },
               // miniflare's send_email binding for the binding transport's test: it accepts

@@ -19,6 +19,7 @@ import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import { edgeCache } from './lib/edge-cache';
 import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { notFound, payloadTooLarge } from './lib/problem';
@@ -101,6 +102,8 @@ export function createApp() {
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
+  // Inside the ETag middleware (a hit still answers If-None-Match), before authentication.
+  app.use(`${API_PREFIX}/*`, edgeCache);
   app.use(`${API_PREFIX}/*`, authenticate);
   // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
   app.use(GRAPHQL_PATH, graphiqlPage);
@@ -138,7 +141,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
+        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).\n\nAnonymous reads (a `GET` of posts, a post, its likes, profiles, a profile, statuses or a status, with no `Authorization`, no `X-D1-Bookmark` and no refresh cookie) may be served from the edge cache of the location that answers: `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N is the deployment's EDGE_CACHE_SECONDS, 10 by default), with the same `ETag` and `304` handling. A write purges what it changed (the item, the first page of the lists it appears in, the author's profile) in the location that handled it; other locations and later pages converge within N seconds. To read your own write at once, send the `X-D1-Bookmark` you got back.",
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },

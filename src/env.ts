@@ -117,6 +117,13 @@ const ConfigSchema = z.object({
   REQUIRE_VERIFIED_EMAIL: flag,
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  /** How long anonymous public reads stay in the edge cache (src/lib/edge-cache.ts); 0 is off. */
+  EDGE_CACHE_SECONDS: z.coerce
+    .number({ error: 'EDGE_CACHE_SECONDS must be a whole number of seconds' })
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(10),
   LIBSQL_URL: z.string().optional(),
   LIBSQL_AUTH_TOKEN: z.string().optional(),
   /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */

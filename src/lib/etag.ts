@@ -13,12 +13,8 @@ function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/**
- * The ETag hono/etag sends for `c.json(body)`: the quoted SHA-1 hex of the JSON text. Used to
- * check If-Match against exactly what the caller got from GET, so both sides agree by design.
- */
-export async function etagOf(body: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(body));
+/** The quoted SHA-1 hex of `bytes`, digested in chunks, each digest chained into the next. */
+export async function etagOfBytes(bytes: Uint8Array): Promise<string> {
   let digest: Uint8Array | null = null;
   for (let offset = 0; offset < bytes.byteLength; offset += DIGEST_CHUNK_BYTES) {
     const chunk = bytes.subarray(offset, offset + DIGEST_CHUNK_BYTES);
@@ -27,6 +23,13 @@ export async function etagOf(body: unknown): Promise<string> {
   const hex = Array.from(digest ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
   return `"${hex}"`;
 }
+
+/**
+ * The ETag hono/etag sends for `c.json(body)`: the quoted SHA-1 hex of the JSON text. Used to
+ * check If-Match against exactly what the caller got from GET, so both sides agree by design.
+ */
+export const etagOf = (body: unknown) =>
+  etagOfBytes(new TextEncoder().encode(JSON.stringify(body)));
 
 /**
  * RFC 9110 If-Match: `*` matches any current representation; otherwise one of the listed

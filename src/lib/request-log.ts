@@ -64,7 +64,8 @@ export const requestLogMessage = (entries: RequestLogEntry[]): JobMessage => ({
   entries,
 });
 
-function executionContext(c: Context): Pick<ExecutionContext, 'waitUntil'> | null {
+/** The request's execution context, or null where there is none. */
+export function executionContext(c: Context): Pick<ExecutionContext, 'waitUntil'> | null {
   try {
     return c.executionCtx;
   } catch {

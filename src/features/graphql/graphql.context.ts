@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Context } from 'hono';
 import type { Database } from '../../db/client';
 import type { AppEnv, AuthContext, Bindings, Config } from '../../env';
+import { type EdgeCachePurge, edgeCachePurge } from '../../lib/edge-cache';
 import type { Keyset } from '../../lib/pagination';
 import { type LikeOfPost, listLikesOfPosts } from '../posts/likes.queries';
 import { findPostsByIds, type PostRow } from '../posts/posts.queries';
@@ -18,6 +19,8 @@ export type GraphQLContext = {
   origin: string;
   requestId: string;
   loaders: Loaders;
+  /** Drops what a mutation changed from this location's edge cache. */
+  purge: EdgeCachePurge;
 };
 
 export interface LikesPageKey {
@@ -85,5 +88,6 @@ export function createContext(c: Context<AppEnv>): GraphQLContext {
     origin: new URL(c.req.url).origin,
     requestId: c.get('requestId') ?? '',
     loaders: createLoaders(db, auth?.userId ?? null),
+    purge: edgeCachePurge(c),
   };
 }

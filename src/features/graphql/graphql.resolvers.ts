@@ -6,26 +6,15 @@ import { avatarUrl } from '../../lib/media-urls';
 import { unauthorized } from '../../lib/problem';
 import { countWrite } from '../../lib/write-limit';
 import type { LikeOfPost } from '../posts/likes.queries';
-import { editPost, postNotFound, removePost, setLike } from '../posts/posts.actions';
-import {
-  createPost,
-  findPost,
-  listPosts,
-  listPostsLikedBy,
-  type PostRow,
-} from '../posts/posts.queries';
+import { editPost, postNotFound, publishPost, removePost, setLike } from '../posts/posts.actions';
+import { findPost, listPosts, listPostsLikedBy, type PostRow } from '../posts/posts.queries';
 import { CreatePostBody, ListPostsQuery, UpdatePostBody } from '../posts/posts.schemas';
 import { renderPost } from '../posts/posts.view';
 import { editProfile } from '../profiles/profiles.actions';
 import { findProfileByUsername, listProfiles, type ProfileRow } from '../profiles/profiles.queries';
 import { ListProfilesQuery, UpdateProfileBody, UsernameParams } from '../profiles/profiles.schemas';
-import { editStatus, removeStatus } from '../statuses/statuses.actions';
-import {
-  createStatus,
-  findStatus,
-  listStatuses,
-  type StatusRow,
-} from '../statuses/statuses.queries';
+import { editStatus, publishStatus, removeStatus } from '../statuses/statuses.actions';
+import { findStatus, listStatuses, type StatusRow } from '../statuses/statuses.queries';
 import {
   CreateStatusBody,
   ListStatusesQuery,
@@ -122,7 +111,7 @@ function statusesOf(ctx: GraphQLContext, args: PageArgs & { username?: string | 
 async function likeAndRead(ctx: GraphQLContext, id: string, liked: boolean) {
   const auth = await writer(ctx);
   const postId = checkId(id);
-  await setLike(ctx.db, { postId, userId: auth.userId, liked });
+  await setLike(ctx.db, ctx.purge, { postId, liker: auth, liked });
   const post = await findPost(ctx.db, postId, auth.userId);
   if (!post) throw postNotFound();
   return post;
@@ -192,25 +181,23 @@ const Mutation: Resolvers<unknown> = {
   createPost: async (_, args: { body: string }, ctx) => {
     const auth = await writer(ctx);
     const body = checkArgument(CreatePostBody.shape.body, 'body', args.body);
-    const row = await createPost(ctx.db, {
+    return publishPost(ctx.db, ctx.purge, {
       id: newId(),
       authorId: auth.userId,
       body,
       now: Date.now(),
     });
-    if (!row) throw new Error('The new post was not readable in its own batch.');
-    return row;
   },
   updatePost: async (_, args: { id: string; body: string }, ctx) => {
     const auth = await writer(ctx);
     const id = checkId(args.id);
     const body = checkArgument(UpdatePostBody.shape.body, 'body', args.body);
-    return editPost(ctx.db, auth, { id, body, origin: ctx.origin });
+    return editPost(ctx.db, ctx.purge, auth, { id, body, origin: ctx.origin });
   },
   deletePost: async (_, args: { id: string }, ctx) => {
     const auth = await writer(ctx);
     const id = checkId(args.id);
-    await removePost(ctx.db, ctx.env.BUCKET, auth, { id, origin: ctx.origin });
+    await removePost(ctx.db, ctx.purge, ctx.env.BUCKET, auth, { id, origin: ctx.origin });
     return id;
   },
   likePost: (_, args: { id: string }, ctx) => likeAndRead(ctx, args.id, true),
@@ -218,25 +205,23 @@ const Mutation: Resolvers<unknown> = {
   createStatus: async (_, args: { content: string }, ctx) => {
     const auth = await writer(ctx);
     const content = checkArgument(CreateStatusBody.shape.content, 'content', args.content);
-    const row = await createStatus(ctx.db, {
+    return publishStatus(ctx.db, ctx.purge, {
       id: newId(),
       authorId: auth.userId,
       content,
       now: Date.now(),
     });
-    if (!row) throw new Error('The new status was not readable in its own batch.');
-    return row;
   },
   updateStatus: async (_, args: { id: string; content: string }, ctx) => {
     const auth = await writer(ctx);
     const id = checkId(args.id);
     const content = checkArgument(UpdateStatusBody.shape.content, 'content', args.content);
-    return editStatus(ctx.db, auth, { id, content, origin: ctx.origin });
+    return editStatus(ctx.db, ctx.purge, auth, { id, content, origin: ctx.origin });
   },
   deleteStatus: async (_, args: { id: string }, ctx) => {
     const auth = await writer(ctx);
     const id = checkId(args.id);
-    await removeStatus(ctx.db, auth, { id, origin: ctx.origin });
+    await removeStatus(ctx.db, ctx.purge, auth, { id, origin: ctx.origin });
     return id;
   },
   // Like REST's PATCH /profiles/me: a writer, not counted against the write budget.
@@ -245,7 +230,7 @@ const Mutation: Resolvers<unknown> = {
     assertWriter(ctx.config, auth);
     const bio = checkArgument(UpdateProfileBody.shape.bio, 'bio', given(args.bio));
     const city = checkArgument(UpdateProfileBody.shape.city, 'city', given(args.city));
-    return editProfile(ctx.db, auth.userId, { bio, city, origin: ctx.origin });
+    return editProfile(ctx.db, ctx.purge, auth.userId, { bio, city, origin: ctx.origin });
   },
 };
 

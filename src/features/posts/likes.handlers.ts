@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { authorOf } from '../../lib/author';
+import { edgeCachePurge } from '../../lib/edge-cache';
 import { listScopes } from '../../lib/list-scopes';
 import { iso } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
@@ -11,9 +12,9 @@ import { postNotFound, setLike } from './posts.actions';
 
 export const likePost: RouteHandler<typeof routes.likePost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const likeCount = await setLike(c.get('db'), {
+  const likeCount = await setLike(c.get('db'), edgeCachePurge(c), {
     postId: id,
-    userId: currentUser(c).userId,
+    liker: currentUser(c),
     liked: true,
   });
   return c.json({ like_count: likeCount, liked_by_me: true }, 200);
@@ -21,9 +22,9 @@ export const likePost: RouteHandler<typeof routes.likePost, AppEnv> = async (c) 
 
 export const unlikePost: RouteHandler<typeof routes.unlikePost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const likeCount = await setLike(c.get('db'), {
+  const likeCount = await setLike(c.get('db'), edgeCachePurge(c), {
     postId: id,
-    userId: currentUser(c).userId,
+    liker: currentUser(c),
     liked: false,
   });
   return c.json({ like_count: likeCount, liked_by_me: false }, 200);

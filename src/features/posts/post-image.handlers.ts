@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { edgeCachePurge, postCachePaths } from '../../lib/edge-cache';
 import { IdempotencyKeyHeaderSchema, respondCreated } from '../../lib/idempotency';
 import { jsonPointer, unprocessable } from '../../lib/problem';
 import { validationHook } from '../../lib/router';
@@ -15,7 +16,8 @@ import {
 } from '../../lib/uploads';
 import { deleteImageUnlessPosted } from './post-image.queries';
 import { POST_IMAGE_FIELD } from './post-image.schemas';
-import { createPost, createPostStatements, type PostRow } from './posts.queries';
+import { publishPost } from './posts.actions';
+import { createPostStatements, type PostRow } from './posts.queries';
 import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
@@ -88,10 +90,12 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
     collectionPath: POSTS_PATH,
     create: async (id) => {
       const now = Date.now();
+      const purge = edgeCachePurge(c);
       if (!upload) {
-        const row = await createPost(db, { id, authorId: auth.userId, body, now });
-        if (!row) throw new Error('The new post was not readable in its own batch.');
-        return renderPost(origin, row);
+        return renderPost(
+          origin,
+          await publishPost(db, purge, { id, authorId: auth.userId, body, now }),
+        );
       }
       const post = { id, authorId: auth.userId, body, now };
       const { image, results } = await storeImage(
@@ -106,6 +110,7 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
       if (!row) throw new Error('The new post was not readable in its own batch.');
       if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
       else await deleteImageObjects(c.env.BUCKET, [image.key]);
+      purge(postCachePaths(row.id, row.authorUsername));
       return renderPost(origin, row);
     },
   });

@@ -2,17 +2,13 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { edgeCachePurge } from '../../lib/edge-cache';
 import { varyOnAuthorization } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { keysetPage } from '../../lib/pagination';
-import { editPost, postNotFound, removePost } from './posts.actions';
-import {
-  findPost,
-  createPost as insertPost,
-  listPostsLikedBy,
-  listPosts as selectPostPage,
-} from './posts.queries';
+import { editPost, postNotFound, publishPost, removePost } from './posts.actions';
+import { findPost, listPostsLikedBy, listPosts as selectPostPage } from './posts.queries';
 import type * as routes from './posts.routes';
 import { POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
@@ -56,13 +52,12 @@ export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async 
     request: input,
     collectionPath: POSTS_PATH,
     create: async (id) => {
-      const row = await insertPost(c.get('db'), {
+      const row = await publishPost(c.get('db'), edgeCachePurge(c), {
         id,
         authorId: auth.userId,
         body: input.body,
         now: Date.now(),
       });
-      if (!row) throw new Error('The new post was not readable in its own batch.');
       return renderPost(originOf(c), row);
     },
   });
@@ -80,7 +75,7 @@ export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async 
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
   const { body } = c.req.valid('json');
-  const post = await editPost(c.get('db'), currentUser(c), {
+  const post = await editPost(c.get('db'), edgeCachePurge(c), currentUser(c), {
     id,
     body,
     ifMatch,
@@ -92,6 +87,10 @@ export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async 
 export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
-  await removePost(c.get('db'), c.env.BUCKET, currentUser(c), { id, ifMatch, origin: originOf(c) });
+  await removePost(c.get('db'), edgeCachePurge(c), c.env.BUCKET, currentUser(c), {
+    id,
+    ifMatch,
+    origin: originOf(c),
+  });
   return c.body(null, 204);
 };

@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { edgeCachePurge, profileCachePaths } from '../../lib/edge-cache';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { conflict, notFound, preconditionFailed } from '../../lib/problem';
 import { createRouter } from '../../lib/router';
@@ -83,11 +84,12 @@ export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = asyn
 
   const profile = await findProfileByUserId(db, userId);
   if (!profile) throw profileNotFound();
+  edgeCachePurge(c)(profileCachePaths(profile.username));
   return c.json(renderProfile(originOf(c), profile), HTTP_OK);
 };
 
 export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> = async (c) => {
-  const { userId } = currentUser(c);
+  const { userId, username } = currentUser(c);
   const seen = await profileAsSeen(c, userId, c.req.valid('header')['if-match']);
   const previousKey = seen.avatar.key;
   if (previousKey === null) return c.body(null, HTTP_NO_CONTENT);
@@ -98,6 +100,7 @@ export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> 
     expectedUpdatedAt: seen.expectedUpdatedAt,
   });
   if (!removed) throw changedMeanwhile(seen.expectedUpdatedAt !== undefined);
+  edgeCachePurge(c)(profileCachePaths(username));
   await deleteImageObjects(
     c.env.BUCKET,
     objectKeysOf([{ key: previousKey, thumbnailKey: seen.avatar.thumbnailKey }]),

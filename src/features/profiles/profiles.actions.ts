@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client';
+import { type EdgeCachePurge, profileCachePaths } from '../../lib/edge-cache';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import { findProfileByUserId, type ProfileRow, updateProfile } from './profiles.queries';
@@ -8,10 +9,12 @@ export const profileNotFound = () => notFound('No user has this username.', 'pro
 
 /**
  * Edits the caller's bio and/or city (undefined keeps a value), shared by REST and GraphQL.
- * `ifMatch` is REST's If-Match, checked against the profile as GET renders it.
+ * `ifMatch` is REST's If-Match, checked against the profile as GET renders it. Purges the
+ * profile's keys from this location's edge cache.
  */
 export async function editProfile(
   db: Database,
+  purge: EdgeCachePurge,
   userId: string,
   input: { bio?: string; city?: string; ifMatch?: string; origin: string },
 ): Promise<ProfileRow> {
@@ -32,5 +35,6 @@ export async function editProfile(
       'etag_mismatch',
     );
   }
+  purge(profileCachePaths(profile.username));
   return profile;
 }

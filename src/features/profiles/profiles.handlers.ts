@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { edgeCachePurge } from '../../lib/edge-cache';
 import { listScopes } from '../../lib/list-scopes';
 import { keysetPage } from '../../lib/pagination';
 import { editProfile, profileNotFound } from './profiles.actions';
@@ -34,7 +35,7 @@ export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async 
 
 export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv> = async (c) => {
   const { 'if-match': ifMatch } = c.req.valid('header');
-  const profile = await editProfile(c.get('db'), currentUser(c).userId, {
+  const profile = await editProfile(c.get('db'), edgeCachePurge(c), currentUser(c).userId, {
     ...c.req.valid('json'),
     ifMatch,
     origin: originOf(c),

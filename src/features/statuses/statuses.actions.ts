@@ -1,14 +1,22 @@
 import type { Database } from '../../db/client';
 import type { AuthContext } from '../../env';
 import { authorize, type WriteTarget } from '../../lib/access';
+import { type EdgeCachePurge, statusCachePaths } from '../../lib/edge-cache';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
 import { notFound, preconditionFailed } from '../../lib/problem';
-import { deleteStatus, findStatus, type StatusRow, updateStatusContent } from './statuses.queries';
+import {
+  createStatus,
+  deleteStatus,
+  findStatus,
+  type StatusRow,
+  updateStatusContent,
+} from './statuses.queries';
 import { renderStatus } from './statuses.view';
 
 /**
  * The status writes as rules, shared by the REST handlers and the GraphQL mutations.
- * `ifMatch` is REST's If-Match (GraphQL has none).
+ * `ifMatch` is REST's If-Match (GraphQL has none). Each write purges what it changed from this
+ * location's edge cache (src/lib/edge-cache.ts).
  */
 
 export const statusNotFound = () => notFound('No status has this id.', 'status_not_found');
@@ -30,8 +38,21 @@ async function loadForWrite(
   return row;
 }
 
+/** Writes a new status; the status as its author sees it. */
+export async function publishStatus(
+  db: Database,
+  purge: EdgeCachePurge,
+  input: Parameters<typeof createStatus>[1],
+): Promise<StatusRow> {
+  const row = await createStatus(db, input);
+  if (!row) throw new Error('The new status was not readable in its own batch.');
+  purge(statusCachePaths(row.id, row.authorUsername));
+  return row;
+}
+
 export async function editStatus(
   db: Database,
+  purge: EdgeCachePurge,
   auth: AuthContext,
   target: WriteTarget & { content: string },
 ): Promise<StatusRow> {
@@ -44,11 +65,13 @@ export async function editStatus(
   });
   if (!status) throw statusNotFound();
   if (!changed) throw staleWrite();
+  purge(statusCachePaths(status.id, status.authorUsername));
   return status;
 }
 
 export async function removeStatus(
   db: Database,
+  purge: EdgeCachePurge,
   auth: AuthContext,
   target: WriteTarget,
 ): Promise<void> {
@@ -58,4 +81,5 @@ export async function removeStatus(
     expectedUpdatedAt: expectedUpdatedAt(target.ifMatch, current.updatedAt),
   });
   if (!deleted) throw target.ifMatch === undefined ? statusNotFound() : staleWrite();
+  purge(statusCachePaths(current.id, current.authorUsername));
 }

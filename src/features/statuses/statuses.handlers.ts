@@ -2,15 +2,12 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { edgeCachePurge } from '../../lib/edge-cache';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { keysetPage } from '../../lib/pagination';
-import { editStatus, removeStatus, statusNotFound } from './statuses.actions';
-import {
-  findStatus,
-  createStatus as insertStatus,
-  listStatuses as selectStatusPage,
-} from './statuses.queries';
+import { editStatus, publishStatus, removeStatus, statusNotFound } from './statuses.actions';
+import { findStatus, listStatuses as selectStatusPage } from './statuses.queries';
 import type * as routes from './statuses.routes';
 import { STATUSES_PATH } from './statuses.schemas';
 import { renderStatus } from './statuses.view';
@@ -40,13 +37,12 @@ export const createStatus: RouteHandler<typeof routes.createStatus, AppEnv> = as
     request: input,
     collectionPath: STATUSES_PATH,
     create: async (id) => {
-      const row = await insertStatus(c.get('db'), {
+      const row = await publishStatus(c.get('db'), edgeCachePurge(c), {
         id,
         authorId: auth.userId,
         content: input.content,
         now: Date.now(),
       });
-      if (!row) throw new Error('The new status was not readable in its own batch.');
       return renderStatus(originOf(c), row);
     },
   });
@@ -63,7 +59,7 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
   const { content } = c.req.valid('json');
-  const status = await editStatus(c.get('db'), currentUser(c), {
+  const status = await editStatus(c.get('db'), edgeCachePurge(c), currentUser(c), {
     id,
     content,
     ifMatch,
@@ -75,6 +71,10 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
 export const deleteStatus: RouteHandler<typeof routes.deleteStatus, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
-  await removeStatus(c.get('db'), currentUser(c), { id, ifMatch, origin: originOf(c) });
+  await removeStatus(c.get('db'), edgeCachePurge(c), currentUser(c), {
+    id,
+    ifMatch,
+    origin: originOf(c),
+  });
   return c.body(null, 204);
 };
