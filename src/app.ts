@@ -3,9 +3,10 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
+import type { MiddlewareHandler } from 'hono/types';
 import { openDatabase } from './db/client';
 import { d1ServerTiming, meteredD1, newD1Usage } from './db/metrics';
-import { type AppEnv, readConfig } from './env';
+import { type AppEnv, type Config, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
@@ -59,9 +60,23 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   if (usage) c.res.headers.append('Server-Timing', d1ServerTiming(usage));
 });
 
-const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
+/** A middleware built from the config, once per config (an isolate parses its config once). */
+function perConfig(build: (config: Config) => MiddlewareHandler<AppEnv>) {
+  const built = new WeakMap<Config, MiddlewareHandler<AppEnv>>();
+  return createMiddleware<AppEnv>((c, next) => {
+    const config = c.get('config');
+    let middleware = built.get(config);
+    if (!middleware) {
+      middleware = build(config);
+      built.set(config, middleware);
+    }
+    return middleware(c, next);
+  });
+}
+
+const corsFromConfig = perConfig((config) =>
   cors({
-    origin: (origin) => (c.get('config').CORS_ORIGINS.includes(origin) ? origin : null),
+    origin: (origin) => (config.CORS_ORIGINS.includes(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: [
@@ -75,19 +90,21 @@ const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
     ],
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
-  })(c, next),
+  }),
 );
 
 // Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
-const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
-  if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
-  const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
-  return bodyLimit({
+const jsonBodyLimit = perConfig(({ MAX_JSON_BODY_BYTES: maxSize }) => {
+  const limit = bodyLimit({
     maxSize,
     onError: () => {
       throw payloadTooLarge(`The request body is larger than ${maxSize} bytes.`);
     },
-  })(c, next);
+  });
+  return (c, next) => {
+    if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+    return limit(c, next);
+  };
 });
 
 export function createApp() {

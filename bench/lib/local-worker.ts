@@ -22,10 +22,13 @@ export interface LocalWorkerOptions {
   /** Bindings that replace the config's (wrangler's startWorker binding format). */
   bindings?: Record<string, unknown>;
   config?: string;
+  /** Open the DevTools inspector (for CPU profiles under load); its URL is `inspectorUrl`. */
+  inspector?: boolean;
 }
 
 export interface LocalWorker {
   url: URL;
+  inspectorUrl?: URL;
   dispose(): Promise<void>;
 }
 
@@ -54,7 +57,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     bindings,
     dev: {
       server: { hostname: '127.0.0.1', port: 0 },
-      inspector: false,
+      inspector: options.inspector ? { hostname: '127.0.0.1', port: 0 } : false,
       watch: false,
       persist: options.persistTo,
       logLevel: 'warn',
@@ -74,5 +77,6 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       cause: err,
     });
   }
-  return { url, dispose: () => worker.dispose() };
+  const inspectorUrl = options.inspector ? await worker.inspectorUrl : undefined;
+  return { url, ...(inspectorUrl ? { inspectorUrl } : {}), dispose: () => worker.dispose() };
 }

@@ -1,8 +1,14 @@
 import type { Client as LibsqlClient } from '@libsql/client';
 import { createClient as createLibsqlWebClient } from '@libsql/client/web';
-import { type DrizzleD1Database, drizzle as drizzleD1 } from 'drizzle-orm/d1';
+import {
+  createTableRelationsHelpers,
+  extractTablesRelationalConfig,
+  type RelationalSchemaConfig,
+  type TablesRelationalConfig,
+} from 'drizzle-orm';
+import { DrizzleD1Database, SQLiteD1Session } from 'drizzle-orm/d1';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { type BaseSQLiteDatabase, SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Bindings, Config } from '../env';
 import { FIRST_PRIMARY, type SessionStart } from '../lib/bookmark';
 import * as schema from './schema';
@@ -18,10 +24,29 @@ export type Database = Omit<BaseSQLiteDatabase<'async', unknown, typeof schema>,
 
 export type Engine = 'd1' | 'libsql';
 
-/** A drizzle database over a D1 binding or one D1 session. */
+// What drizzle(d1, { schema }) derives from the schema on every call, derived once per isolate
+// (it was the largest single cost of a request's own code: each request opens a session).
+let relational: RelationalSchemaConfig<TablesRelationalConfig> | undefined;
+const dialect = new SQLiteAsyncDialect();
+
+function relationalSchema() {
+  if (!relational) {
+    const config = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+    relational = { fullSchema: schema, schema: config.tables, tableNamesMap: config.tableNamesMap };
+  }
+  return relational;
+}
+
+/**
+ * A drizzle database over a D1 binding or one D1 session: what drizzle-orm/d1's drizzle()
+ * builds (no logger, no cache), with the schema's relational config computed once.
+ */
 export function createDatabase(d1: D1Database | D1DatabaseSession): Database {
+  const relations = relationalSchema();
   // A D1 session has the prepare/batch surface drizzle uses.
-  return drizzleD1(d1 as D1Database, { schema }) as unknown as Database;
+  const session = new SQLiteD1Session(d1 as D1Database, dialect, relations, {});
+  const db = new DrizzleD1Database('async', dialect, session, relations);
+  return Object.assign(db, { $client: d1 }) as unknown as Database;
 }
 
 /** A drizzle database over a libSQL client (web/HTTP in the Worker, file: in Node). */

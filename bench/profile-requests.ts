@@ -1,0 +1,222 @@
+/**
+ * npx tsx bench/profile-requests.ts [-- --rows post_get,list_anon --requests N --connections C]
+ * Where the CPU of a request goes: starts the Worker as the bench does (seeded scale-1 data,
+ * edge cache off, BENCH_METRICS off as in production), warms it up, then records the isolate's
+ * CPU profile through the DevTools inspector while autocannon sends N requests of each row.
+ * Prints active CPU per request and the top self-time costs, mapped back to source files and
+ * functions through the bundle's source map. The profiles are saved in bench/results/.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { SourceMapConsumer } from 'source-map-js';
+import WebSocket from 'ws';
+import { ROOT, startLocalWorker } from './lib/local-worker';
+import { type BenchContext, WORKLOADS } from './lib/workloads';
+
+const SAMPLING_INTERVAL_US = 100;
+const WARMUP_REQUESTS = 300;
+const TOP = 25;
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: 'post_get,list_anon,profile' },
+    requests: { type: 'string', default: '3000' },
+    connections: { type: 'string', default: '8' },
+    label: { type: 'string', default: 'latest' },
+  },
+});
+const requests = Number(values.requests);
+const rowIds = values.rows.split(',').map((id) => id.trim());
+const rows = rowIds.map((id) => {
+  const w = WORKLOADS.find((candidate) => candidate.id === id);
+  if (!w || (w.server ?? 'ublog') !== 'ublog' || w.kind !== 'read') {
+    throw new Error(`--rows: ${id} is not an uncached read row of ours`);
+  }
+  return w;
+});
+
+const seeded = join(ROOT, '.wrangler', 'bench-scale-1');
+if (!existsSync(seeded))
+  throw new Error('Run `npm run bench -- --quick --rows post_get` once first');
+const runDir = join(ROOT, '.wrangler', 'bench-profile');
+rmSync(runDir, { recursive: true, force: true });
+cpSync(seeded, runDir, { recursive: true });
+const results = join(ROOT, 'bench', 'results');
+mkdirSync(results, { recursive: true });
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface CpuProfile {
+  nodes: { id: number; callFrame: CallFrame }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+async function inspector(url: URL) {
+  const address = new URL('/ws', url);
+  address.protocol = 'ws:';
+  // wrangler's inspector proxy only accepts DevTools' own origins (and localhost).
+  const ws = new WebSocket(String(address), { headers: { Origin: 'http://localhost' } });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  let nextId = 1_000_000;
+  const send = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve) => {
+      const id = ++nextId;
+      waiting.set(id, resolve as (result: unknown) => void);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => ws.close() };
+}
+
+// The inspector names the bundle `index.js`; wrangler writes it (and its source map) to a
+// .wrangler/tmp/dev-* folder that lives as long as the Worker.
+function devBundleMap(): SourceMapConsumer | null {
+  const tmp = join(ROOT, '.wrangler', 'tmp');
+  const dirs = existsSync(tmp)
+    ? readdirSync(tmp)
+        .filter((d) => d.startsWith('dev-') && existsSync(join(tmp, d, 'index.js.map')))
+        .map((d) => join(tmp, d, 'index.js.map'))
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+    : [];
+  return dirs[0] ? new SourceMapConsumer(JSON.parse(readFileSync(dirs[0], 'utf8'))) : null;
+}
+
+const maps = new Map<string, SourceMapConsumer | null>();
+function sourceOf(frame: CallFrame): { file: string; where: string } {
+  if (!frame.url) return { file: `(${frame.functionName || 'native'})`, where: '' };
+  let map = maps.get(frame.url);
+  if (map === undefined) {
+    map = frame.url === 'index.js' ? devBundleMap() : null;
+    maps.set(frame.url, map);
+  }
+  const pos = map
+    ? map.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber })
+    : null;
+  const source = pos?.source ?? frame.url;
+  // Ours relative to the repository; a package's own sources (drizzle maps to its src/) by name.
+  // Ours relative to the repository; a package by its path from its node_modules folder.
+  const file = source.startsWith(`${ROOT}/`)
+    ? source.slice(ROOT.length + 1)
+    : source.replace(/^.*?node_modules\//, 'node_modules/').replace(/^(\.\.\/)+/, '');
+  return { file, where: pos?.line ? `${file}:${pos.line}` : file };
+}
+
+function summarize(profile: CpuProfile, count: number) {
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((node, i) => {
+    byNode.set(node, (byNode.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let active = 0;
+  for (const [id, us] of byNode) {
+    const frame = frames.get(id)!;
+    if (frame.functionName === '(idle)') continue;
+    active += us;
+    const { file, where } = sourceOf(frame);
+    const fn = `${frame.functionName || '(anonymous)'} ${where}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    byFile.set(file, (byFile.get(file) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([name, us]) => ({
+        name,
+        usPerRequest: Math.round((us / count) * 10) / 10,
+        share: Math.round((us / active) * 1000) / 10,
+      }));
+  return {
+    requests: count,
+    activeMsPerRequest: Math.round((active / count / 1000) * 1000) / 1000,
+    topFunctions: top(byFunction),
+    topFiles: top(byFile),
+  };
+}
+
+const worker = await startLocalWorker({
+  persistTo: runDir,
+  vars: { EDGE_CACHE_SECONDS: '0' },
+  inspector: true,
+});
+const report: Record<string, ReturnType<typeof summarize>> = {};
+try {
+  const origin = worker.url.origin;
+  const popular = (await (await fetch(new URL('/api/v1/posts?limit=1', origin))).json()) as {
+    items: { id: string }[];
+  };
+  const ctx: BenchContext = {
+    tokens: ['unused'],
+    popularPostId: popular.items[0]!.id,
+    page5Path: '/api/v1/posts?limit=20',
+    profileUsername: 'alice',
+    login: { username: 'bob', password: 'unused' },
+  };
+  const devtools = await inspector(worker.inspectorUrl!);
+  await devtools.send('Profiler.enable');
+  await devtools.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
+  for (const w of rows) {
+    const load = (amount: number) =>
+      autocannon({
+        url: origin,
+        connections: Number(values.connections),
+        amount,
+        requests: w.requests(ctx, 'unused'),
+      });
+    await load(WARMUP_REQUESTS);
+    await devtools.send('Profiler.start');
+    const r = await load(requests);
+    const { profile } = await devtools.send<{ profile: CpuProfile }>('Profiler.stop');
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${w.id}: ${r.non2xx} non-2xx`);
+    writeFileSync(join(results, `${w.id}-${values.label}.cpuprofile`), JSON.stringify(profile));
+    report[w.id] = summarize(profile, r.requests.total);
+  }
+  devtools.close();
+} finally {
+  await worker.dispose();
+}
+
+writeFileSync(
+  join(results, `per-request-${values.label}.json`),
+  `${JSON.stringify(report, null, 2)}\n`,
+);
+for (const [id, s] of Object.entries(report)) {
+  console.log(
+    `\n== ${id}: ${s.activeMsPerRequest} ms active CPU per request (${s.requests} requests)`,
+  );
+  console.log('top files (self time, µs per request, share):');
+  for (const f of s.topFiles)
+    console.log(
+      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+    );
+  console.log('top functions:');
+  for (const f of s.topFunctions)
+    console.log(
+      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+    );
+}
