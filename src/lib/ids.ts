@@ -1,13 +1,23 @@
+// Two hex digits per byte value: one lookup per byte instead of a padded toString each time.
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+// Random bytes drawn from the CSPRNG a pool at a time: one call for 256 ids, not one per id.
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+
 /**
  * UUIDv7 (RFC 9562): 48-bit millisecond timestamp then random bits, so ids sort by
  * creation time and never reveal a count.
  */
-// Two hex digits per byte value: one lookup per byte instead of a padded toString each time.
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
 export function newId(now = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+  if (poolOffset + 16 > POOL_BYTES) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  // A copy: the pool bytes are never handed out twice.
+  const bytes = pool.slice(poolOffset, poolOffset + 16);
+  poolOffset += 16;
   let ts = now;
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ts % 256;
