@@ -18,11 +18,12 @@ import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
+import { isJson } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
-import { notFound, payloadTooLarge } from './lib/problem';
+import { payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
-import { createRouter } from './lib/router';
+import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
 
@@ -33,6 +34,7 @@ export const EXPOSED_HEADERS = [
   'Location',
   'Link',
   'Retry-After',
+  'Allow',
 ];
 
 /**
@@ -75,9 +77,11 @@ const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
   })(c, next),
 );
 
-// Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
+// Only JSON bodies are read whole, so only they need this limit. Uploads (multipart) are
+// limited by the upload code while they stream; a body of any other type is never read: the
+// route refuses it with 415 first (so a large one is not mistaken for a too-large JSON body).
 const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
-  if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+  if (!isJson(c.req.header('Content-Type'))) return next();
   const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
   return bodyLimit({
     maxSize,
@@ -140,13 +144,7 @@ export function createApp() {
   }));
 
   app.notFound((c) =>
-    problemResponse(
-      c,
-      notFound(
-        `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
-        'route_not_found',
-      ),
-    ),
+    problemResponse(c, unmatchedRoute(app, c.req.method, new URL(c.req.url).pathname)),
   );
   app.onError(onError);
   return app;

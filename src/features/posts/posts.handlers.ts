@@ -10,9 +10,11 @@ import {
   varyOnAuthorization,
 } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
+import { isMultipart } from '../../lib/media-type';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import { deleteImageObjects } from '../../lib/uploads';
+import { createPostFromForm } from './post-image.handlers';
 import {
   findPost,
   createPost as insertPost,
@@ -62,8 +64,9 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
 
 export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
   const auth = currentUser(c);
-  const input = c.req.valid('json');
   const { 'idempotency-key': key } = c.req.valid('header');
+  if (isMultipart(c.req.header('Content-Type'))) return createPostFromForm(c, key);
+  const input = c.req.valid('json');
   return respondCreated(c, {
     key,
     request: input,

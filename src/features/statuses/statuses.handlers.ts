@@ -25,13 +25,15 @@ const staleWrite = () =>
   preconditionFailed('The status changed while this request was being applied.', 'etag_mismatch');
 
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
-  const { limit, cursor, username } = c.req.valid('query');
+  const query = c.req.valid('query');
+  const { limit, cursor } = query;
+  const author = query.author ?? query.username;
   const origin = originOf(c);
   const page = await keysetPage(c, {
-    scope: JSON.stringify(['statuses', username?.toLowerCase() ?? null]),
+    scope: JSON.stringify(['statuses', author?.toLowerCase() ?? null]),
     cursor,
     limit,
-    fetch: (position) => selectStatusPage(c.get('db'), { username, position, limit }),
+    fetch: (position) => selectStatusPage(c.get('db'), { username: author, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
     render: (row) => renderStatus(origin, row),
   });
