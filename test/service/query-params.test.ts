@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../support/direct-users';
 import { call, get, post } from '../support/http';
+import { samplePath } from '../support/openapi-document';
 
 /** Query parameters (issue 10 item 12, issue 11 item 8). */
-
-const SAMPLE_PARAMS: Record<string, string> = {
-  id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
-  username: 'nobody_here',
-  key: 'u%2Fnone.png',
-};
 
 describe('integer query parameters take decimal digits only', () => {
   it.each(['1e2', '0x10', ' 5', '5 ', '+5', '-5', '5.0', '', '1_0', '0b11', 'Infinity'])(
@@ -75,7 +70,7 @@ describe('unknown query parameters are refused with 422, naming each', () => {
     const wrong: string[] = [];
     for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
       for (const method of Object.keys(item)) {
-        const url = path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? 'x');
+        const url = samplePath(path);
         const res = await call(`${url}?unknown_param_zz=1`, {
           method: method.toUpperCase(),
           token: admin.token,

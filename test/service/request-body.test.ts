@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, type DirectUser } from '../support/direct-users';
 import { call, get } from '../support/http';
 import { imageForm, makePng } from '../support/images';
+import { samplePath } from '../support/openapi-document';
 
 /**
  * How every operation with a request body treats the body's Content-Type (issue 10 items 9,
@@ -15,12 +16,6 @@ interface BodyOperation {
   accepted: string[];
 }
 
-const SAMPLE_PARAMS: Record<string, string> = {
-  id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
-  username: 'nobody_here',
-  key: 'u%2Fnone.png',
-};
-
 async function bodyOperations(): Promise<BodyOperation[]> {
   const { body: doc } = await get('/openapi.json');
   const operations: BodyOperation[] = [];
@@ -29,7 +24,7 @@ async function bodyOperations(): Promise<BodyOperation[]> {
       if (!op.requestBody) continue;
       operations.push({
         method: method.toUpperCase(),
-        path: path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name] ?? 'x'),
+        path: samplePath(path),
         accepted: Object.keys(op.requestBody.content),
       });
     }
