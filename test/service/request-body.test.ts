@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, type DirectUser } from '../support/direct-users';
 import { call, get } from '../support/http';
 import { imageForm, makePng } from '../support/images';
-import { samplePath } from '../support/openapi-document';
+import { restOperations } from '../support/operations';
 
 /**
  * How every operation with a request body treats the body's Content-Type (issue 10 items 9,
@@ -17,19 +17,13 @@ interface BodyOperation {
 }
 
 async function bodyOperations(): Promise<BodyOperation[]> {
-  const { body: doc } = await get('/openapi.json');
-  const operations: BodyOperation[] = [];
-  for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) {
-      if (!op.requestBody) continue;
-      operations.push({
-        method: method.toUpperCase(),
-        path: samplePath(path),
-        accepted: Object.keys(op.requestBody.content),
-      });
-    }
-  }
-  return operations;
+  return (await restOperations())
+    .filter(({ operation }) => operation.requestBody)
+    .map(({ method, url, operation }) => ({
+      method,
+      path: url,
+      accepted: Object.keys(operation.requestBody.content),
+    }));
 }
 
 const operations = await bodyOperations();
@@ -219,16 +213,13 @@ describe('a wrong Content-Type is a 415 that says what to send (issue 11 item 6)
 
 describe('the document declares what the body checks answer (issue 11 item 6)', () => {
   it('every operation with a body declares 400, 413 and 415 with real codes', async () => {
-    const { body: doc } = await get('/openapi.json');
     const missing: string[] = [];
-    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
-      for (const [method, op] of Object.entries<any>(item)) {
-        if (!op.requestBody) continue;
-        for (const status of ['400', '413', '415']) {
-          const example = op.responses[status]?.content?.['application/problem+json']?.example;
-          if (!example || example.code === 'example' || example.status !== Number(status)) {
-            missing.push(`${method.toUpperCase()} ${path} ${status}`);
-          }
+    for (const { method, path, operation } of await restOperations()) {
+      if (!operation.requestBody) continue;
+      for (const status of ['400', '413', '415']) {
+        const example = operation.responses[status]?.content?.['application/problem+json']?.example;
+        if (!example || example.code === 'example' || example.status !== Number(status)) {
+          missing.push(`${method} ${path} ${status}`);
         }
       }
     }
