@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { validator } from 'hono/validator';
 import { contractMessage, queryParameterMessage } from './field-messages';
-import { isJson, JSON_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, parseMediaType } from './media-type';
+import { isJson, JSON_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, mediaTypeEssence } from './media-type';
 import {
   ApiError,
   badRequest,
@@ -36,7 +36,7 @@ function unknownKeyMessage(target: Target, knownKeys: readonly string[]): string
  * A failed validation as a 422 problem with one JSON Pointer per field; an unknown field gets
  * one entry of its own, pointing at it, so a client sees exactly what to drop.
  */
-export function validationProblem(
+function validationProblem(
   issues: readonly z.core.$ZodIssue[],
   target: Target,
   knownKeys: readonly string[] = [],
@@ -80,7 +80,7 @@ const validate = (target: Exclude<Target, 'json' | 'form'>, schema: z.ZodType) =
  * "application/json", or "multipart/form-data with a `file` part": what a body may be, in the
  * words of a 415 detail, from the media types the route declares.
  */
-export function describeAcceptedBodies(body: RequestBody): string {
+function describeAcceptedBodies(body: RequestBody): string {
   return Object.entries(body.content)
     .map(([type, media]) => {
       const schema = media && 'schema' in media ? media.schema : undefined;
@@ -94,8 +94,17 @@ export function describeAcceptedBodies(body: RequestBody): string {
     .join(', or ');
 }
 
-export const unsupportedBodyDetail = (body: RequestBody, sent: string | null) =>
-  `${sent ? `This operation does not take ${sent}.` : 'The request has no Content-Type.'} Send the body as ${describeAcceptedBodies(body)}.`;
+/** The detail of a 415: what was wrong with the Content-Type sent, and what to send instead. */
+export function unsupportedBodyDetail(body: RequestBody, header: string | undefined): string {
+  const essence = mediaTypeEssence(header);
+  const refusal =
+    header === undefined
+      ? 'The request has no Content-Type.'
+      : essence === null
+        ? 'The Content-Type is not a valid media type.'
+        : `This operation does not take ${essence}.`;
+  return `${refusal} Send the body as ${describeAcceptedBodies(body)}.`;
+}
 
 /**
  * The body's Content-Type must be one the route declares (type and subtype compared
@@ -106,10 +115,9 @@ function requireDeclaredMediaType(body: RequestBody): MiddlewareHandler {
   return createMiddleware(async (c, next) => {
     const header = c.req.header('Content-Type');
     if (header === undefined && body.required !== true) return next();
-    const essence = parseMediaType(header)?.essence ?? null;
+    const essence = mediaTypeEssence(header);
     if (essence === null || !accepted.includes(essence)) {
-      const sent = header === undefined ? null : (essence ?? 'a Content-Type that does not parse');
-      throw unsupportedMediaType(unsupportedBodyDetail(body, sent));
+      throw unsupportedMediaType(unsupportedBodyDetail(body, header));
     }
     await next();
   });
