@@ -1227,7 +1227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1239,7 +1239,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1309,7 +1309,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1321,7 +1321,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1480,7 +1480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1492,7 +1492,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1667,7 +1667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1679,7 +1679,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1808,7 +1808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1820,7 +1820,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1892,7 +1892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1904,7 +1904,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2064,7 +2064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2076,7 +2076,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2215,7 +2215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2227,7 +2227,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2366,7 +2366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2378,7 +2378,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2494,7 +2494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2506,7 +2506,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2599,7 +2599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2611,7 +2611,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2741,7 +2741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2753,7 +2753,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2849,7 +2849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2861,7 +2861,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3088,7 +3088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3100,7 +3100,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3242,7 +3242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3254,7 +3254,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3366,7 +3366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3378,7 +3378,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3586,7 +3586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3598,7 +3598,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3833,7 +3833,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3845,7 +3845,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4027,7 +4027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4039,7 +4039,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4186,7 +4186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4198,7 +4198,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4389,7 +4389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4401,7 +4401,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4536,7 +4536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4548,7 +4548,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4688,7 +4688,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4700,7 +4700,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4933,7 +4933,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4945,7 +4945,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5091,7 +5091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5103,7 +5103,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5306,7 +5306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5318,7 +5318,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5455,7 +5455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5467,7 +5467,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5607,7 +5607,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5619,7 +5619,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5852,7 +5852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5864,7 +5864,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6005,7 +6005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6017,7 +6017,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6158,7 +6158,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6170,7 +6170,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6333,7 +6333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6345,7 +6345,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6484,7 +6484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6496,7 +6496,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6636,7 +6636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6648,7 +6648,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6859,7 +6859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6871,7 +6871,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7021,7 +7021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7033,7 +7033,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7146,7 +7146,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7158,7 +7158,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7296,7 +7296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7308,7 +7308,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7426,7 +7426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7438,7 +7438,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"

@@ -51,7 +51,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   412: 'The If-Match ETag is stale: the resource changed since it was read.',
   413: 'The request body is too large.',
   415: 'Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes.',
-  422: 'Well-formed but invalid: see `errors` for each field.',
+  422: 'Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).',
   428: 'A precondition header is required.',
   429: 'Rate limited: retry after the number of seconds in Retry-After.',
   500: 'Unexpected error. The body never shows internals; quote request_id when reporting.',
