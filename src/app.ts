@@ -18,11 +18,12 @@ import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
-import { isJson } from './lib/media-type';
+import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
+import { declaredBodyTypes } from './lib/request-validation';
 import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
@@ -77,11 +78,13 @@ const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
   })(c, next),
 );
 
-// Only JSON bodies are read whole, so only they need this limit. Uploads (multipart) are
-// limited by the upload code while they stream; a body of any other type is never read: the
-// route refuses it with 415 first (so a large one is not mistaken for a too-large JSON body).
+// Only JSON bodies are read whole, so only they need this limit, and only where a JSON body is
+// taken: uploads (multipart) are limited by the upload code while they stream, and a body of a
+// type the route does not take is refused with 415 unread, not mistaken for too large a JSON.
 const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
   if (!isJson(c.req.header('Content-Type'))) return next();
+  const takes = declaredBodyTypes(c);
+  if (takes && !takes.includes(JSON_MEDIA_TYPE)) return next();
   const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
   return bodyLimit({
     maxSize,

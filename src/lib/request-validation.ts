@@ -1,6 +1,7 @@
 import { type RouteConfig, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
 import { validator } from 'hono/validator';
 import { contractMessage, queryParameterMessage } from './field-messages';
 import { isJson, JSON_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, mediaTypeEssence } from './media-type';
@@ -106,13 +107,26 @@ export function unsupportedBodyDetail(body: RequestBody, header: string | undefi
   return `${refusal} Send the body as ${describeAcceptedBodies(body)}.`;
 }
 
+// Each route's media-type check with the types it takes, so that the app-wide JSON size limit,
+// which runs before it, can tell whether the route will read a JSON body at all.
+const BODY_CHECKS = new WeakMap<MiddlewareHandler, readonly string[]>();
+
+/** The body media types of the route that will answer; undefined when it declares none. */
+export function declaredBodyTypes(c: Context): readonly string[] | undefined {
+  for (const { handler } of matchedRoutes(c)) {
+    const types = BODY_CHECKS.get(handler);
+    if (types) return types;
+  }
+  return undefined;
+}
+
 /**
  * The body's Content-Type must be one the route declares (type and subtype compared
  * case-insensitively, any parameters): anything else, or none, is a 415 that says what to send.
  */
 function requireDeclaredMediaType(body: RequestBody): MiddlewareHandler {
   const accepted = Object.keys(body.content);
-  return createMiddleware(async (c, next) => {
+  const check = createMiddleware(async (c, next) => {
     const header = c.req.header('Content-Type');
     if (header === undefined && body.required !== true) return next();
     const essence = mediaTypeEssence(header);
@@ -121,6 +135,8 @@ function requireDeclaredMediaType(body: RequestBody): MiddlewareHandler {
     }
     await next();
   });
+  BODY_CHECKS.set(check, accepted);
+  return check;
 }
 
 /** Reads and checks a JSON body; other declared types (multipart) are left to the handler. */

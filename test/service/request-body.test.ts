@@ -190,6 +190,19 @@ describe('a wrong Content-Type is a 415 that says what to send (issue 11 item 6)
     expect(res.body.detail).not.toMatch(/larger than/);
   });
 
+  it('a large JSON body to the avatar upload is 415, not the JSON size limit', async () => {
+    const user = await createUser();
+    const res = await call('/api/v1/profiles/me/avatar', {
+      method: 'PUT',
+      token: user.token,
+      json: { file: btoa(Array.from(await largePng(), (b) => String.fromCharCode(b)).join('')) },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.detail).toBe(
+      'This operation does not take application/json. Send the body as multipart/form-data with a `file` part.',
+    );
+  });
+
   it('a form-encoded POST /posts is 415 naming JSON and multipart, not a 422', async () => {
     const user = await createUser();
     const res = await call('/api/v1/posts', {
