@@ -74,6 +74,22 @@ export async function parseRequestPart<T extends z.ZodType>(
   throw validationProblem(result.error.issues, target, knownKeys);
 }
 
+/**
+ * Checks one named value (a GraphQL argument, say) by the schema of a REST field: the parsed
+ * value, or the message REST would give, naming the value `name`.
+ */
+export function checkField<T extends z.ZodType>(
+  schema: T,
+  name: string,
+  value: unknown,
+): { success: true; data: z.output<T> } | { success: false; message: string } {
+  const result = z
+    .object({ [name]: schema })
+    .safeParse({ [name]: value }, { error: contractMessage });
+  if (result.success) return { success: true, data: result.data[name] as z.output<T> };
+  return { success: false, message: result.error.issues[0]?.message ?? `${name} is not valid` };
+}
+
 const validate = (target: Exclude<Target, 'json' | 'form'>, schema: z.ZodType) =>
   validator(target, (value) => parseRequestPart(schema, value, target));
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gql } from '../graphql/support';
 import { createUser } from '../support/direct-users';
 import { call, get, patch, post } from '../support/http';
 
@@ -82,6 +83,28 @@ describe('field messages', () => {
       for (const error of res.body.errors) {
         expect(error.message, `${res.body.instance} ${error.path}`).not.toMatch(RAW_VALIDATOR_TEXT);
       }
+    }
+  });
+});
+
+describe('GraphQL arguments are checked with the same words', () => {
+  it('names the argument, as REST names the field', async () => {
+    const user = await createUser();
+    const cases: [string, string][] = [
+      ['mutation { createStatus(content: "") { id } }', 'content must be 1 to 240 characters'],
+      [
+        `mutation { createPost(body: "${'x'.repeat(5001)}") { id } }`,
+        'body must be 1 to 5000 characters',
+      ],
+      [
+        `{ statuses(username: "${'x'.repeat(65)}") { nodes { id } } }`,
+        'username must be at most 64 characters',
+      ],
+      ['{ posts(first: 0) { nodes { id } } }', 'first must be a whole number from 1 to 100'],
+    ];
+    for (const [query, message] of cases) {
+      const res = await gql(query, { token: user.token });
+      expect(res.body.errors?.[0]?.message, query).toBe(message);
     }
   });
 });
