@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase } from './db/client';
@@ -18,6 +18,7 @@ import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
+import { entityTags } from './lib/etag';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { notFound, payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
@@ -96,7 +97,8 @@ export function createApp() {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
-  app.use('*', etag());
+  // A health probe always gets the live answer, so /health is never tagged (and never 304).
+  app.use('*', except('/health', entityTags));
   app.use(`${API_PREFIX}/*`, authenticate);
 
   app.route('/', healthRouter);

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Check the service and its database
-         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part.
+         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part. Never cached and never tagged with an ETag, so a probe always gets the live answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Interactive API reference
-         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host.
+         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host. Sends an ETag: If-None-Match with it gets 304.
          */
         get: operations["getDocs"];
         put?: never;
@@ -1281,12 +1281,24 @@ export interface operations {
             /** @description The reference page. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
@@ -2285,7 +2297,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2324,7 +2336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2336,7 +2348,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -2372,7 +2384,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2479,7 +2491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2491,7 +2503,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -2826,7 +2838,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2935,7 +2947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2947,7 +2959,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3046,7 +3058,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3182,7 +3194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3194,7 +3206,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3316,7 +3328,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3418,7 +3430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3430,7 +3442,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3991,7 +4003,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4074,7 +4086,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4086,7 +4098,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -4166,7 +4178,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4277,7 +4289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4289,7 +4301,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -4910,7 +4922,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4993,7 +5005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5005,7 +5017,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -5085,7 +5097,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -5196,7 +5208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5208,7 +5220,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -5793,7 +5805,7 @@ export interface operations {
             header?: {
                 /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
-                /** @description An ETag from an earlier response: 304 when the image is unchanged. */
+                /** @description An ETag (or a list of them) from an earlier response: 304 when the image is unchanged. A malformed value is ignored. */
                 "if-none-match"?: string;
                 /** @description One byte range (`bytes=0-1023`, `bytes=1024-`, `bytes=-500`) for a 206 partial response. Other or unsatisfiable ranges are ignored and the whole image is sent. */
                 range?: string;
@@ -6091,7 +6103,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -6203,7 +6215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6215,7 +6227,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"

@@ -48,7 +48,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated, but not allowed to do this.',
   404: 'No such resource.',
   409: 'Conflict with the current state (a duplicate, or a request still in flight).',
-  412: 'The If-Match ETag is stale: the resource changed since it was read.',
+  412: 'The If-Match ETag is stale (the resource changed since it was read) or unparseable.',
   413: 'The request body is too large.',
   415: 'Unsupported media type.',
   422: 'Well-formed but invalid: see `errors` for each field.',
