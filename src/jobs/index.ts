@@ -1,5 +1,6 @@
 import { openDatabase } from '../db/client';
 import { type Bindings, readConfig } from '../env';
+import { logError } from '../lib/log';
 import { cleanupAccount } from './account-cleanup';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
@@ -89,15 +90,7 @@ export async function handleQueue(
       await runJob(parsed.data, ctx, handlers);
       message.ack();
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          job: parsed.data.type,
-          message_id: message.id,
-          attempts: message.attempts,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+      logError({ job: parsed.data.type, message_id: message.id, attempts: message.attempts }, err);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
