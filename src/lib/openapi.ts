@@ -156,6 +156,10 @@ export const TAGS = [
   { name: 'Statuses', description: 'Short status updates.' },
   { name: 'Posts', description: 'Posts with optional images, and likes.' },
   { name: 'Images', description: 'Uploaded images and thumbnails, served from R2.' },
-  { name: 'Admin', description: 'Operator surface: users, request logs, stats, failed jobs.' },
+  {
+    name: 'Admin',
+    description:
+      'Operator surface: users, request logs, stats, failed jobs. Administrators may also edit or delete any post and delete any status through the normal routes; only its author may edit a status.',
+  },
   { name: 'Service', description: 'Health and documentation.' },
 ] as const;

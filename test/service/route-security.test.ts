@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_POLICY, type Action } from '../../src/lib/access';
 import { createUser, type DirectUser } from '../support/direct-users';
 import { call, get, post } from '../support/http';
-import { documentedOperations, requiresBearer } from '../support/operations';
+import { documentedOperations, requiresBearer, servedDocument } from '../support/operations';
 
 const OPERATIONS = await documentedOperations();
 const BEARER_OPERATIONS = OPERATIONS.filter(requiresBearer);
@@ -110,4 +110,30 @@ describe('owner-checked writes', () => {
       }
     },
   );
+});
+
+// The contract's table says a status is edited by its author only (not by administrators);
+// the document's prose must say the same everywhere it speaks of permissions.
+describe('the document describes the access table', () => {
+  it.each(Object.entries(OWNER_CHECKED))('%s: the operation says who may', (action, write) => {
+    const op = OPERATIONS.find((o) => o.method === write.method && o.path === write.path);
+    expect(op?.description).toBeDefined();
+    if (ACCESS_POLICY[action as Action] === 'owner') {
+      expect(op?.description).toContain(
+        'Only the author (403 for anyone else, administrators included)',
+      );
+    } else {
+      expect(op?.description).toContain('Only the author or an administrator');
+    }
+  });
+
+  it("the Admin tag states what administrators may do to other people's content", async () => {
+    const doc = await servedDocument();
+    const admin = (doc.tags as { name: string; description: string }[]).find(
+      (t) => t.name === 'Admin',
+    );
+    expect(admin?.description).toContain(
+      'edit or delete any post and delete any status through the normal routes; only its author may edit a status',
+    );
+  });
 });

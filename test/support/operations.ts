@@ -14,6 +14,7 @@ export interface Operation {
   /** The documented path, e.g. /api/v1/posts/{id}. */
   path: string;
   operationId: string;
+  description: string;
   security: Record<string, string[]>[];
   /** A concrete path for a request, parameters filled from their examples. */
   url: string;
@@ -78,6 +79,7 @@ export async function documentedOperations(): Promise<Operation[]> {
         method: method.toUpperCase(),
         path,
         operationId: op.operationId,
+        description: op.description ?? '',
         security: op.security ?? doc.security ?? [],
         url,
         ...(json !== undefined ? { json } : {}),
