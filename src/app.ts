@@ -17,6 +17,7 @@ import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import { callerCaching } from './lib/caching';
 import { onError, problemResponse } from './lib/errors';
 import { entityTags } from './lib/etag';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
@@ -97,6 +98,11 @@ export function createApp() {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
+  // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
+  app.use(
+    `${API_PREFIX}/*`,
+    callerCaching(() => app.openAPIRegistry),
+  );
   // A health probe always gets the live answer, so /health is never tagged (and never 304).
   app.use('*', except('/health', entityTags));
   app.use(`${API_PREFIX}/*`, authenticate);
@@ -132,7 +138,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
+        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.",
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { evaluateIfMatch, ifNoneMatchMatches } from './conditional';
 import { preconditionFailed } from './problem';
@@ -93,11 +92,6 @@ export const nextUpdatedAt = (previous: Date) =>
 /** The updated_at a conditional write must still find: only when the client sent If-Match. */
 export const expectedUpdatedAt = (ifMatch: string | undefined, current: Date) =>
   ifMatch === undefined ? undefined : current;
-
-/** For responses whose body depends on who is asking (e.g. liked_by_me). */
-export function varyOnAuthorization(c: Context): void {
-  c.header('Vary', 'Authorization', { append: true });
-}
 
 export const IfMatchHeaderSchema = z.object({
   'if-match': z

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
+import { assertIfMatch } from '../../lib/etag';
 import { logError } from '../../lib/log';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
@@ -24,7 +24,6 @@ async function currentAccount(c: Context<AppEnv>) {
 
 export const getMe: Handler<typeof routes.getMe> = async (c) => {
   const { view } = await currentAccount(c);
-  varyOnAuthorization(c);
   return c.json(view, 200);
 };
 
@@ -64,7 +63,6 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
     });
   }
   const { view: updated } = await currentAccount(c);
-  varyOnAuthorization(c);
   return c.json(updated, 200);
 };
 
