@@ -1,9 +1,11 @@
-import type { OpenAPIRegistry } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../env';
 import { BEARER } from './openapi';
+import type { AppRouter } from './router';
+
+type OpenAPIRegistry = AppRouter['openAPIRegistry'];
 
 /** Who a route answers, from the security it declares in the OpenAPI document. */
 export type RouteAudience = 'public' | 'bearer' | 'optional_bearer' | 'cookie';
