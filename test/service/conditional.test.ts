@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser } from '../support/direct-users';
 import { get, patch, post } from '../support/http';
 import { JPEG_3X2, storeTestImage } from '../support/images';
+import { documentedOperations, servedDocument } from '../support/operations';
 
 // Conditional headers are parsed by the Worker itself (src/lib/conditional.ts), never handed
 // raw to storage: an unparseable If-None-Match is ignored, an unparseable If-Match never holds.
@@ -88,4 +89,14 @@ describe('service routes and conditional requests', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ status: 'ok', database: 'ok' });
   });
+});
+
+it('every GET the Worker tags (all but /health) declares 304 in the document', async () => {
+  const doc = await servedDocument();
+  const gets = (await documentedOperations()).filter((op) => op.method === 'GET');
+  expect(gets.length).toBeGreaterThan(5);
+  for (const op of gets) {
+    const declared = Object.keys(doc.paths[op.path]?.get?.responses ?? {});
+    expect(declared.includes('304'), op.path).toBe(op.path !== '/health');
+  }
 });
