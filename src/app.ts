@@ -9,6 +9,8 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { graphiqlPage } from './features/graphiql';
+import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
@@ -95,17 +97,22 @@ export function createApp() {
   app.use('*', requestId);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
+  app.use(GRAPHQL_PATH, requestLog);
+  app.use(GRAPHQL_PATH, graphqlErrorShape);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
   app.use(
-    `${API_PREFIX}/*`,
+    '*',
     callerCaching(() => app.openAPIRegistry),
   );
   // A health probe always gets the live answer, so /health is never tagged (and never 304).
   app.use('*', except('/health', entityTags));
   app.use(`${API_PREFIX}/*`, authenticate);
+  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
+  app.use(GRAPHQL_PATH, graphiqlPage);
+  app.use(GRAPHQL_PATH, authenticate);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
@@ -116,6 +123,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  app.route('/', graphqlRouter);
   documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
@@ -138,7 +146,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.",
+        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).",
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },

@@ -161,5 +161,10 @@ export const TAGS = [
     description:
       'Operator surface: users, request logs, stats, failed jobs. Administrators may also edit or delete any post and delete any status through the normal routes; only its author may edit a status.',
   },
+  {
+    name: 'GraphQL',
+    description:
+      'One GraphQL endpoint over the same data, rules and ids as the REST API (schema: src/features/graphql/schema.graphql).',
+  },
   { name: 'Service', description: 'Health and documentation.' },
 ] as const;

@@ -87,6 +87,20 @@ describe('reads that differ by caller (optional bearer)', () => {
   });
 });
 
+describe('GraphQL (optional bearer) follows the same rule', () => {
+  it('POST /graphql: Vary: Authorization; private, no-store only with a token', async () => {
+    const query = { query: '{ posts(first: 1) { nodes { id } } }' };
+    const anonymous = await post('/graphql', query);
+    expect(anonymous.status).toBe(200);
+    expect(varies(anonymous.headers)).toBe(true);
+    expect(anonymous.headers.get('Cache-Control') ?? '').not.toContain('no-store');
+    const user = await createUser();
+    const signedIn = await post('/graphql', query, { token: user.token });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get('Cache-Control')).toBe(PRIVATE);
+  });
+});
+
 describe('public reads stay public', () => {
   it('GET /profiles has neither no-store nor Vary: Authorization', async () => {
     const res = await get('/api/v1/profiles');

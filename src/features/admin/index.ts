@@ -15,4 +15,5 @@ adminRouter
   .openapi(routes.listRequestLogs, handlers.listRequestLogs)
   .openapi(routes.getStats, handlers.getStats)
   .openapi(routes.listFailedJobs, handlers.listFailedJobs)
-  .openapi(routes.retryFailedJob, handlers.retryFailedJob);
+  .openapi(routes.retryFailedJob, handlers.retryFailedJob)
+  .openapi(routes.listJobRuns, handlers.listJobRuns);
