@@ -4,6 +4,7 @@ import { images } from '../db/schema';
 import type { JobMessage } from '../jobs/messages';
 import { newId } from './ids';
 import { type SniffedImage, sniffImage } from './image-sniff';
+import { logError } from './log';
 import { isMultipart } from './media-type';
 import { badRequest, payloadTooLarge, unprocessable, unsupportedMediaType } from './problem';
 
@@ -143,9 +144,7 @@ export async function storeImage(
     results = await input.db.batch([input.db.insert(images).values(image), ...statements(image)]);
   } catch (err) {
     await input.bucket.delete(image.key).catch((cleanupErr: unknown) => {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'image cleanup failed', key: image.key, cleanupErr }),
-      );
+      logError({ msg: 'image cleanup failed', key: image.key }, cleanupErr);
     });
     throw err;
   }
@@ -165,14 +164,7 @@ export async function deleteImageObjects(bucket: R2Bucket, keys: string[]): Prom
   try {
     await bucket.delete(keys);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'deleting image objects failed; the orphan sweep will retry',
-        keys,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ msg: 'deleting image objects failed; the orphan sweep will retry', keys }, err);
   }
 }
 
@@ -185,13 +177,6 @@ export async function queueImageProcessing(jobs: Queue, key: string): Promise<vo
   try {
     await jobs.send(message);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'queueing image.process failed',
-        key,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ msg: 'queueing image.process failed', key }, err);
   }
 }

@@ -2,7 +2,6 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { varyOnAuthorization } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { isMultipart } from '../../lib/media-type';
@@ -26,7 +25,6 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
   const viewerId = c.get('auth')?.userId ?? null;
   const db = c.get('db');
   const origin = originOf(c);
-  varyOnAuthorization(c);
   if (likedBy !== undefined) {
     const page = await keysetPage(c, {
       scope: listScopes.postsLikedBy(likedBy, author),
@@ -74,7 +72,6 @@ export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async 
 export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await findPost(c.get('db'), id, c.get('auth')?.userId ?? null);
-  varyOnAuthorization(c);
   if (!row) throw postNotFound();
   return c.json(renderPost(originOf(c), row), 200);
 };
