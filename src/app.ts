@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono/types';
@@ -20,13 +20,17 @@ import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import { callerCaching } from './lib/caching';
 import { edgeCache } from './lib/edge-cache';
 import { onError, problemResponse } from './lib/errors';
+import { entityTags } from './lib/etag';
+import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
-import { notFound, payloadTooLarge } from './lib/problem';
+import { payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
-import { createRouter } from './lib/router';
+import { declaredBodyTypes } from './lib/request-validation';
+import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
 
@@ -37,6 +41,7 @@ export const EXPOSED_HEADERS = [
   'Location',
   'Link',
   'Retry-After',
+  'Allow',
 ];
 
 /**
@@ -93,7 +98,9 @@ const corsFromConfig = perConfig((config) =>
   }),
 );
 
-// Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
+// Only JSON bodies are read whole, so only they need this limit, and only where a JSON body is
+// taken: uploads (multipart) are limited by the upload code while they stream, and a body of a
+// type the route does not take is refused with 415 unread, not mistaken for too large a JSON.
 const jsonBodyLimit = perConfig(({ MAX_JSON_BODY_BYTES: maxSize }) => {
   const limit = bodyLimit({
     maxSize,
@@ -102,7 +109,9 @@ const jsonBodyLimit = perConfig(({ MAX_JSON_BODY_BYTES: maxSize }) => {
     },
   });
   return (c, next) => {
-    if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+    if (!isJson(c.req.header('Content-Type'))) return next();
+    const takes = declaredBodyTypes(c);
+    if (takes && !takes.includes(JSON_MEDIA_TYPE)) return next();
     return limit(c, next);
   };
 });
@@ -118,7 +127,13 @@ export function createApp() {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
-  app.use('*', etag());
+  // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
+  app.use(
+    '*',
+    callerCaching(() => app.openAPIRegistry),
+  );
+  // A health probe always gets the live answer, so /health is never tagged (and never 304).
+  app.use('*', except('/health', entityTags));
   // Inside the ETag middleware (a hit still answers If-None-Match), before authentication.
   app.use(`${API_PREFIX}/*`, edgeCache);
   app.use(`${API_PREFIX}/*`, authenticate);
@@ -158,7 +173,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).\n\nAnonymous reads (a `GET` of posts, a post, its likes, profiles, a profile, statuses or a status, with no `Authorization`, no `X-D1-Bookmark` and no refresh cookie) may be served from the edge cache of the location that answers: `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N is the deployment's EDGE_CACHE_SECONDS, 10 by default), with the same `ETag` and `304` handling. A write purges what it changed (the item, the first page of the lists it appears in, the author's profile) in the location that handled it; other locations and later pages converge within N seconds. To read your own write at once, send the `X-D1-Bookmark` you got back.",
+        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).\n\nAnonymous reads (a `GET` of posts, a post, its likes, profiles, a profile, statuses or a status, with no `Authorization`, no `X-D1-Bookmark` and no refresh cookie) may be served from the edge cache of the location that answers: `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N is the deployment's EDGE_CACHE_SECONDS, 10 by default), with the same `ETag` and `304` handling. A write purges what it changed (the item, the first page of the lists it appears in, the author's profile) in the location that handled it; other locations and later pages converge within N seconds. To read your own write at once, send the `X-D1-Bookmark` you got back.",
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },
@@ -168,13 +183,7 @@ export function createApp() {
   }));
 
   app.notFound((c) =>
-    problemResponse(
-      c,
-      notFound(
-        `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
-        'route_not_found',
-      ),
-    ),
+    problemResponse(c, unmatchedRoute(app, c.req.method, new URL(c.req.url).pathname)),
   );
   app.onError(onError);
   return app;
