@@ -2,14 +2,18 @@
 //   npm run lint:openapi       -> tsx scripts/openapi.ts lint    (Redocly CLI, redocly.yaml)
 //   npm run client:generate    -> tsx scripts/openapi.ts client  (src/client/openapi.d.ts)
 //   tsx scripts/openapi.ts document [file]                       (default test-artifacts/openapi.json)
+//   tsx scripts/openapi.ts snapshot   (test/node/openapi.snapshot.json: after a change to the
+//                                      document, e.g. a merge; the snapshot test compares bytes)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import {
   CLIENT_TYPES_PATH,
   clientTypes,
+  DOCUMENT_SNAPSHOT,
   lintDocument,
   lintReport,
   ROOT,
+  servedDocumentText,
   writeDocument,
 } from './lib/openapi-tools';
 
@@ -30,11 +34,14 @@ if (command === 'document') {
   console.log(
     `${relative(ROOT, file)}: 0 errors, 0 warnings (${totals.ignored} ignored by .redocly.lint-ignore.yaml)`,
   );
+} else if (command === 'snapshot') {
+  writeFileSync(DOCUMENT_SNAPSHOT, await servedDocumentText());
+  console.log(`Wrote ${relative(ROOT, DOCUMENT_SNAPSHOT)}`);
 } else if (command === 'client') {
   mkdirSync(dirname(CLIENT_TYPES_PATH), { recursive: true });
   writeFileSync(CLIENT_TYPES_PATH, await clientTypes());
   console.log(`Wrote ${relative(ROOT, CLIENT_TYPES_PATH)}`);
 } else {
-  console.error('usage: tsx scripts/openapi.ts document [file] | lint | client');
+  console.error('usage: tsx scripts/openapi.ts document [file] | lint | client | snapshot');
   process.exit(2);
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { createApp } from '../../src/app';
-import { openApiDocument } from '../../test/support/openapi-document';
+import { openApiDocument, openApiDocumentText } from '../../test/support/openapi-document';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CLIENT_TYPES_PATH = join(ROOT, 'src', 'client', 'openapi.d.ts');
@@ -18,6 +18,13 @@ export const DOCUMENT_ARTIFACT = join(ROOT, 'test-artifacts', 'openapi.json');
 export const PUBLIC_ORIGIN = 'https://api.ublog.example';
 
 export const servedDocument = () => openApiDocument(createApp(), PUBLIC_ORIGIN);
+
+/**
+ * The stored copy of /openapi.json that test/node/openapi-snapshot.test.ts holds the served
+ * document to, byte for byte (a refactor of how the document is built must not change it).
+ */
+export const DOCUMENT_SNAPSHOT = join(ROOT, 'test', 'node', 'openapi.snapshot.json');
+export const servedDocumentText = () => openApiDocumentText(createApp(), PUBLIC_ORIGIN);
 
 export async function writeDocument(file = DOCUMENT_ARTIFACT, doc?: unknown) {
   const body = doc ?? (await servedDocument());

@@ -1,7 +1,7 @@
 import type { App } from '../../src/app';
 
-/** The document exactly as the Worker serves it at /openapi.json. */
-export async function openApiDocument(app: App, origin = 'http://localhost:8787') {
+/** The document exactly as the Worker serves it at /openapi.json, byte for byte. */
+export async function openApiDocumentText(app: App, origin = 'http://localhost:8787') {
   const res = await app.request(
     `${origin}/openapi.json`,
     {},
@@ -15,5 +15,10 @@ export async function openApiDocument(app: App, origin = 'http://localhost:8787'
     },
   );
   if (res.status !== 200) throw new Error(`/openapi.json answered ${res.status}`);
-  return (await res.json()) as Record<string, any>;
+  return res.text();
+}
+
+/** The document exactly as the Worker serves it at /openapi.json. */
+export async function openApiDocument(app: App, origin = 'http://localhost:8787') {
+  return JSON.parse(await openApiDocumentText(app, origin)) as Record<string, any>;
 }
