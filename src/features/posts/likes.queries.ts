@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
 import { likes, posts, profiles, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
@@ -15,33 +16,35 @@ export async function likePost(
   db: Database,
   input: { postId: string; userId: string; now: number },
 ) {
-  const [, , rows] = await db.batch([
-    db
+  const { post } = await batchNamed(db, {
+    likeCount: db
       .update(posts)
       .set({ likeCount: sql`${posts.likeCount} + 1` })
       .where(and(eq(posts.id, input.postId), sql`not ${likeExists(input.postId, input.userId)}`)),
-    db
+    like: db
       .insert(likes)
       .select(
         sql`select ${input.postId}, ${input.userId}, ${input.now} where exists (select 1 from ${posts} where ${posts.id} = ${input.postId})`,
       )
       .onConflictDoNothing(),
-    db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
-  ]);
-  return rows[0]?.likeCount ?? null;
+    post: db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
+  });
+  return post[0]?.likeCount ?? null;
 }
 
 /** The mirror of likePost: the count moves only when a like row is really removed. */
 export async function unlikePost(db: Database, input: { postId: string; userId: string }) {
-  const [, , rows] = await db.batch([
-    db
+  const { post } = await batchNamed(db, {
+    likeCount: db
       .update(posts)
       .set({ likeCount: sql`max(${posts.likeCount} - 1, 0)` })
       .where(and(eq(posts.id, input.postId), likeExists(input.postId, input.userId))),
-    db.delete(likes).where(and(eq(likes.postId, input.postId), eq(likes.userId, input.userId))),
-    db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
-  ]);
-  return rows[0]?.likeCount ?? null;
+    like: db
+      .delete(likes)
+      .where(and(eq(likes.postId, input.postId), eq(likes.userId, input.userId))),
+    post: db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
+  });
+  return post[0]?.likeCount ?? null;
 }
 
 /** Who likes a post, most recent first over (liked_at, user_id); limit + 1 rows. */

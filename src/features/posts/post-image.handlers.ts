@@ -15,7 +15,7 @@ import {
 } from '../../lib/uploads';
 import { deleteImageUnlessPosted } from './post-image.queries';
 import { POST_IMAGE_FIELD } from './post-image.schemas';
-import { createPost, createPostStatements, type PostRow } from './posts.queries';
+import { createPost, createPostStatements } from './posts.queries';
 import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
@@ -96,13 +96,12 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
       const post = { id, authorId: auth.userId, body, now };
       const { image, results } = await storeImage(
         { bucket: c.env.BUCKET, db, ownerId: auth.userId, purpose: 'post', image: upload, now },
-        (stored) => [
+        (stored) => ({
           ...createPostStatements(db, { ...post, imageKey: stored.key }),
-          deleteImageUnlessPosted(db, stored.key),
-        ],
+          unusedImage: deleteImageUnlessPosted(db, stored.key),
+        }),
       );
-      // results: [images insert, post_count, post insert, the post read back, cleanup]
-      const [row] = results[3] as PostRow[];
+      const [row] = results.post;
       if (!row) throw new Error('The new post was not readable in its own batch.');
       if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
       else await deleteImageObjects(c.env.BUCKET, [image.key]);

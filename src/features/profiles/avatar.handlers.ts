@@ -68,7 +68,7 @@ export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = asyn
         expectedUpdatedAt: seen.expectedUpdatedAt,
       }),
   );
-  if (!changedRow(results[1])) {
+  if (!changedRow(results.profile)) {
     // The batch already dropped this upload's row; its object goes too.
     await deleteImageObjects(c.env.BUCKET, [image.key]);
     throw changedMeanwhile(seen.expectedUpdatedAt !== undefined);

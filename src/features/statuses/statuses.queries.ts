@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
 import { profiles, statuses, users } from '../../db/schema';
@@ -54,8 +55,8 @@ export async function createStatus(
   db: Database,
   input: { id: string; authorId: string; content: string; now: number },
 ) {
-  const [, rows] = await db.batch([
-    db
+  const { status } = await batchNamed(db, {
+    insert: db
       .insert(statuses)
       .values({
         id: input.id,
@@ -65,9 +66,9 @@ export async function createStatus(
         updatedAt: new Date(input.now),
       })
       .onConflictDoNothing({ target: statuses.id }),
-    selectStatuses(db).where(eq(statuses.id, input.id)).limit(1),
-  ]);
-  return rows[0];
+    status: selectStatuses(db).where(eq(statuses.id, input.id)).limit(1),
+  });
+  return status[0];
 }
 
 /** With `expectedUpdatedAt`, only if nobody changed it since it was read (If-Match). */
