@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import {
   dailyStats,
   failedJobs,
@@ -10,12 +11,6 @@ import {
   users,
 } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
-
-/** Rows newer-first strictly after `position` in (column, id) order. */
-const before = (at: unknown, id: unknown, position: Keyset | null) =>
-  position
-    ? sql`(${at} < ${position.at} or (${at} = ${position.at} and ${id} < ${position.id}))`
-    : undefined;
 
 /** LIKE pattern for a literal prefix: %, _ and the escape character itself are escaped. */
 const prefixPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -49,7 +44,7 @@ export async function listUsers(
         pattern
           ? sql`(lower(${users.username}) like ${pattern} escape '\\' or lower(${users.email}) like ${pattern} escape '\\')`
           : undefined,
-        before(users.createdAt, users.id, input.after),
+        keysetBefore(users.createdAt, users.id, input.after),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))
@@ -130,7 +125,7 @@ export async function listRequestLogs(db: Database, input: RequestLogQuery) {
           : undefined,
         input.since ? gte(requestLogs.createdAt, new Date(input.since)) : undefined,
         input.until ? lt(requestLogs.createdAt, new Date(input.until)) : undefined,
-        before(requestLogs.createdAt, requestLogs.id, input.after),
+        keysetBefore(requestLogs.createdAt, requestLogs.id, input.after),
       ),
     )
     .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
@@ -148,7 +143,7 @@ export async function listFailedJobs(db: Database, input: { limit: number; after
   return db
     .select()
     .from(failedJobs)
-    .where(before(failedJobs.failedAt, failedJobs.id, input.after))
+    .where(keysetBefore(failedJobs.failedAt, failedJobs.id, input.after))
     .orderBy(desc(failedJobs.failedAt), desc(failedJobs.id))
     .limit(input.limit + 1);
 }
@@ -175,7 +170,7 @@ export async function listJobRuns(
     .where(
       and(
         input.task ? eq(jobRuns.job, input.task) : undefined,
-        before(jobRuns.startedAt, jobRuns.id, input.after),
+        keysetBefore(jobRuns.startedAt, jobRuns.id, input.after),
       ),
     )
     .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))

@@ -5,9 +5,6 @@ import { THUMBNAIL_TYPE, THUMBNAIL_VARIANT } from '../../lib/uploads';
 import { findImage } from './images.queries';
 import type { getImage } from './images.routes';
 
-const HTTP_OK = 200;
-const HTTP_PARTIAL_CONTENT = 206;
-const HTTP_NOT_MODIFIED = 304;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Defence in depth: even if a browser rendered the bytes as a document, it could run nothing.
 const IMAGE_CSP = "default-src 'none'; sandbox";
@@ -74,7 +71,7 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
     'Cache-Control': IMMUTABLE,
     ETag: object.httpEtag,
   });
-  if (!('body' in object)) return new Response(null, { status: HTTP_NOT_MODIFIED, headers: out });
+  if (!('body' in object)) return new Response(null, { status: 304, headers: out });
 
   out.set('Content-Disposition', 'inline');
   out.set('X-Content-Type-Options', 'nosniff');
@@ -87,8 +84,8 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
       `bytes ${served.offset}-${served.offset + served.length - 1}/${object.size}`,
     );
     out.set('Content-Length', String(served.length));
-    return new Response(object.body, { status: HTTP_PARTIAL_CONTENT, headers: out });
+    return new Response(object.body, { status: 206, headers: out });
   }
   out.set('Content-Length', String(object.size));
-  return new Response(object.body, { status: HTTP_OK, headers: out });
+  return new Response(object.body, { status: 200, headers: out });
 };

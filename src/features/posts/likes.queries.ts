@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { likes, posts, profiles, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
 
@@ -65,9 +66,7 @@ export function listLikes(
     .where(
       and(
         eq(likes.postId, input.postId),
-        input.position
-          ? sql`(${likes.createdAt}, ${likes.userId}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(likes.createdAt, likes.userId, input.position),
       ),
     )
     .orderBy(desc(likes.createdAt), desc(likes.userId))
@@ -99,7 +98,7 @@ export async function listLikesOfPosts(
   const byPost = new Map<string, LikeOfPost[]>();
   if (input.postIds.length === 0) return byPost;
   const after = position
-    ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
+    ? sql` and ${keysetBefore(likes.createdAt, likes.userId, position)}`
     : sql``;
   const rows = await db.all<{ post_id: string; page: string }>(sql`
     select ids.value as post_id,

@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { sha256Hex } from '../../lib/digest';
 import { IdempotencyKeyHeaderSchema, respondCreated } from '../../lib/idempotency';
+import { originOf } from '../../lib/media-urls';
 import { jsonPointer, unprocessable } from '../../lib/problem';
 import { validationHook } from '../../lib/router';
 import {
@@ -49,11 +51,6 @@ function postFields(c: Context<AppEnv>, form: FormData) {
   return parsed.data;
 }
 
-async function sha256Hex(bytes: Uint8Array) {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * POST /posts with multipart/form-data (`body`, optional `image`). Runs as route middleware,
  * ahead of the JSON validator, and answers multipart requests itself; JSON requests go on to
@@ -81,7 +78,7 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
     : null;
 
   const db = c.get('db');
-  const origin = new URL(c.req.url).origin;
+  const origin = originOf(c);
   return respondCreated(c, {
     key: idempotency.data['idempotency-key'],
     request: { body, image_sha256: upload ? await sha256Hex(upload.bytes) : null },

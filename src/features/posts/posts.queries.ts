@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { affectedRows } from '../../db/result';
 import { images, likes, posts, profiles, users } from '../../db/schema';
 import { chunkForParameters } from '../../lib/chunks';
@@ -45,9 +45,6 @@ function selectPosts(db: Database, viewerId: string | null) {
 const userIdByName = (name: string) =>
   sql`(select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${name}))`;
 
-const before = (at: SQLiteColumn, id: SQLiteColumn, position: Keyset) =>
-  sql`(${at}, ${id}) < (${position.at}, ${position.id})`;
-
 export async function findPost(db: Database, id: string, viewerId: string | null) {
   const [row] = await selectPosts(db, viewerId).where(eq(posts.id, id)).limit(1);
   return row;
@@ -64,7 +61,7 @@ export function listPosts(
         input.author === undefined
           ? undefined
           : sql`${posts.userId} = ${userIdByName(input.author)}`,
-        input.position ? before(posts.createdAt, posts.id, input.position) : undefined,
+        keysetBefore(posts.createdAt, posts.id, input.position),
       ),
     )
     .orderBy(desc(posts.createdAt), desc(posts.id))
@@ -98,7 +95,7 @@ export function listPostsLikedBy(
         input.author === undefined
           ? undefined
           : sql`${posts.userId} = ${userIdByName(input.author)}`,
-        input.position ? before(likes.createdAt, likes.postId, input.position) : undefined,
+        keysetBefore(likes.createdAt, likes.postId, input.position),
       ),
     )
     .orderBy(desc(likes.createdAt), desc(likes.postId))

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
@@ -49,9 +50,7 @@ export function listProfiles(
         input.q === undefined
           ? undefined
           : sql`lower(${users.username}) >= lower(${input.q}) and lower(${users.username}) < lower(${input.q}) || char(1114111)`,
-        input.position
-          ? sql`(${users.createdAt}, ${users.id}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(users.createdAt, users.id, input.position),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { affectedRows } from '../../db/result';
 import { profiles, statuses, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
@@ -41,9 +42,7 @@ export function listStatuses(
         input.username === undefined
           ? undefined
           : sql`${statuses.userId} = (select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${input.username}))`,
-        input.position
-          ? sql`(${statuses.createdAt}, ${statuses.id}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(statuses.createdAt, statuses.id, input.position),
       ),
     )
     .orderBy(desc(statuses.createdAt), desc(statuses.id))
