@@ -39,5 +39,3 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
 }
-
-export type AppRouter = ReturnType<typeof createRouter>;
