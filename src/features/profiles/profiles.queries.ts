@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { keysetBefore } from '../../db/keyset';
+import { startsWithIgnoringCase } from '../../db/prefix';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
@@ -47,9 +48,7 @@ export function listProfiles(
   return selectProfiles(db)
     .where(
       and(
-        input.q === undefined
-          ? undefined
-          : sql`lower(${users.username}) >= lower(${input.q}) and lower(${users.username}) < lower(${input.q}) || char(1114111)`,
+        input.q === undefined ? undefined : startsWithIgnoringCase(users.username, input.q),
         keysetBefore(users.createdAt, users.id, input.position),
       ),
     )
