@@ -5,6 +5,9 @@ declare global {
   namespace Cloudflare {
     interface Env extends Secrets {
       TEST_MIGRATIONS: D1Migration[];
+      /** test/fuzz: runs per operation and the seed (empty: the defaults). */
+      FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
   }
 }

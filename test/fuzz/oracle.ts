@@ -1,0 +1,159 @@
+import { exports } from 'cloudflare:workers';
+import { uniqueIp } from '../support/auth';
+import { assertMatchesContract } from '../support/contract';
+import { readBody } from '../support/http';
+import { GIF_3X2, JPEG_3X2 } from '../support/images';
+import type { Operation } from './operations';
+import type { FuzzBody, FuzzRequest } from './request-arbitrary';
+import type { FilePart } from './schema-arbitrary';
+import type { Actors } from './seed';
+
+const FILES: Record<FilePart['file'], Uint8Array> = {
+  jpeg: JPEG_3X2,
+  gif: GIF_3X2,
+  svg: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+  empty: new Uint8Array(),
+  garbage: Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256),
+};
+
+export interface Sent {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Requests sent so far, and the status of the last one. */
+export const stats = { requests: 0, lastStatus: 0 };
+
+async function encodeBody(body: FuzzBody | undefined, headers: Headers) {
+  if (!body) return null;
+  if (body.kind === 'json') return body.text;
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body.fields)) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, new File([FILES[value.file]], `upload.${value.file}`));
+  }
+  // Serialised here so the multipart Content-Type (with its boundary) can be re-cased.
+  const encoded = new Response(form);
+  const type = encoded.headers.get('Content-Type') ?? '';
+  headers.set(
+    'Content-Type',
+    body.headerCase === 'upper' ? type.replace('multipart/form-data', 'Multipart/Form-Data') : type,
+  );
+  return encoded.arrayBuffer();
+}
+
+/** Sends one fuzzed request through the Worker's fetch handler and checks the answer. */
+export async function sendAndCheck(op: Operation, req: FuzzRequest, actors: Actors) {
+  if (req.ifNoneMatchCurrent) {
+    // First the same request without it, to learn the ETag the caller would hold.
+    const first = await sendOnce(req, actors);
+    checkResponse(op, req, first);
+    const etag = first.sent.headers.get('ETag');
+    if (etag) {
+      const value = req.ifNoneMatchCurrent === 'weak' ? `W/${etag.replace(/^W\//, '')}` : etag;
+      checkResponse(op, req, await sendOnce(req, actors, { 'if-none-match': value }));
+      return;
+    }
+  }
+  checkResponse(op, req, await sendOnce(req, actors));
+}
+
+async function sendOnce(req: FuzzRequest, actors: Actors, extra: Record<string, string> = {}) {
+  const headers = new Headers({ ...req.headers, ...extra, 'CF-Connecting-IP': uniqueIp() });
+  const authorization = actors.authorization(req.role);
+  if (authorization) headers.set('Authorization', authorization);
+  const url = new URL(req.path, 'http://localhost');
+  for (const [name, value] of req.query) url.searchParams.append(name, value);
+  const body = await encodeBody(req.body, headers);
+  stats.requests++;
+  const res = await exports.default.fetch(new Request(url, { method: req.method, headers, body }));
+  stats.lastStatus = res.status;
+  const text = await res.clone().text();
+  const parsed = await readBody(res).catch(() => text);
+  return { res, parsed, sent: { status: res.status, headers: res.headers, text } };
+}
+
+// Internals that must never reach a client: stack frames, source positions, SQL and driver errors.
+const LEAKS = [
+  /\n\s+at \S/,
+  /\bat \S+ \([^)]*:\d+:\d+\)/,
+  /\.(ts|js|mjs):\d+/,
+  /SQLITE_|D1_ERROR|no such (table|column)|LIKE or GLOB|syntax error/i,
+  /\b(select\s[\s\S]{1,80}\sfrom|insert into|delete from|update\s\S+\sset)\b/i,
+];
+
+/** A broken rule; `kind` tells findings apart (the rule and the status, not the values). */
+export class Finding extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function fail(req: FuzzRequest, status: number, kind: string, detail = ''): never {
+  throw new Finding(
+    `${status} ${kind}`,
+    `${req.method} ${req.path} answered ${status}: ${kind}${detail}`,
+  );
+}
+
+// The rule each contract-check message stands for.
+const CONTRACT_RULES = [
+  'does not declare',
+  'does not match its schema',
+  'fields its schema does not declare',
+  'header is missing',
+  'declares no body but sent one',
+  'No declared route',
+  'problem',
+  'X-Request-Id',
+];
+
+function checkContract(req: FuzzRequest, res: Response, body: unknown) {
+  try {
+    assertMatchesContract(req.method, new URL(req.path, 'http://localhost').href, res, body);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const rule = CONTRACT_RULES.find((r) => message.includes(r)) ?? 'contract';
+    throw new Finding(`${res.status} contract: ${rule}`, message);
+  }
+}
+
+function checkResponse(
+  op: Operation,
+  req: FuzzRequest,
+  { res, parsed, sent }: Awaited<ReturnType<typeof sendOnce>>,
+) {
+  const { status, text } = sent;
+  const excerpt = text.slice(0, 300);
+  if (status >= 500) fail(req, status, 'a server error', `. ${excerpt}`);
+  const echoed = JSON.stringify(req);
+  for (const leak of LEAKS) {
+    const found = text.match(leak)?.[0];
+    if (found && !echoed.includes(found)) fail(req, status, 'internals in the body', ` (${found})`);
+  }
+  checkContract(req, res, parsed);
+  const success = status >= 200 && status < 300;
+  // (A multipart upload may be 415 for its file's bytes; a JSON body only for its media type.)
+  if (req.media === 'declared' && req.body?.kind === 'json' && status === 415) {
+    fail(req, status, 'refused a declared media type', ` (${req.headers['content-type']})`);
+  }
+  if (req.media === 'undeclared' && success) {
+    fail(req, status, 'accepted an undeclared media type', ` (${req.headers['content-type']})`);
+  }
+  if (op.body?.required && !req.body && success) {
+    fail(req, status, 'accepted a request without its required body');
+  }
+  const brokenParts = req.invalid.filter((part) => part === 'body' || part.startsWith('query.'));
+  if (brokenParts.length > 0 && success) {
+    fail(req, status, `accepted a request that breaks the schema in ${brokenParts[0]}`);
+  }
+  const ifMatch = req.headers['if-match'];
+  // An empty If-Match is read as no header at all; any other value that is not "*" never matches.
+  if (ifMatch && ifMatch !== '*' && success) {
+    fail(req, status, 'an If-Match that is not the current ETag matched', ` (${ifMatch})`);
+  }
+}
