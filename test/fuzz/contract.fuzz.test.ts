@@ -13,7 +13,7 @@ import { Actors, seedData } from './seed';
  * the media-type and conditional-request rules the document states.
  * FUZZ_RUNS (runs per operation) raises the budget; FUZZ_SEED replays a run.
  */
-const RUNS = Number(env.FUZZ_RUNS) || 25;
+const RUNS = Number(env.FUZZ_RUNS) || 30;
 const SEED = Number(env.FUZZ_SEED) || 20261206;
 // After a finding, the operation is fuzzed again with that kind of finding set aside, so one
 // bug does not hide the next; this many distinct findings per operation are enough to act on.

@@ -130,13 +130,17 @@ function parameterArbitrary(p: Parameter, ctx: WalkContext): fc.Arbitrary<Drawn 
     invalidValue(p.schema, ctx, true),
     p.schema.type === 'integer' ? fc.constantFrom(...NOT_DECIMAL) : undefined,
   ].filter((arb) => arb !== undefined);
-  const options: [number, fc.Arbitrary<Drawn | undefined>][] = [
-    [6, valid(validValue(p.schema, ctx, p.name))],
-  ];
+  // Absent first, so shrinking drops the optional parameters a counterexample does not need.
+  const options: [number, fc.Arbitrary<Drawn | undefined>][] = p.required
+    ? []
+    : [[4, fc.constant(undefined)]];
+  options.push([6, valid(validValue(p.schema, ctx, p.name))]);
   if (invalids.length > 0) options.push([2, invalid(fc.oneof(...invalids))]);
-  // Odd but mostly schema-valid ids: they must be a 404 or 422, never a crash.
-  if (p.in === 'path') options.push([1, valid(fc.constantFrom(...BAD_SEGMENTS))]);
-  if (!p.required) options.push([4, fc.constant(undefined)]);
+  if (p.in === 'path') {
+    // Ids of the right shape that name nothing, and odd but mostly schema-valid segments:
+    // they must be a 404 or 422, never a crash.
+    options.push([1, valid(fc.uuid({ version: 7 }))], [1, valid(fc.constantFrom(...BAD_SEGMENTS))]);
+  }
   return weighted(...options);
 }
 
@@ -253,7 +257,7 @@ function roleArbitrary(op: Operation): fc.Arbitrary<Role> {
   return weighted<Role>(
     [2, fc.constant('anonymous')],
     [op.bearer ? 5 : 2, fc.constant('user')],
-    [op.path.includes('/admin') ? 6 : 3, fc.constant('admin')],
+    [op.path.includes('/admin') ? 8 : 3, fc.constant('admin')],
     [1, fc.constant('stale_token')],
   );
 }

@@ -101,7 +101,7 @@ function validString(s: JsonSchema, name: string, ctx: WalkContext): fc.Arbitrar
           .tuple(fc.constantFrom(...FILLERS), fc.integer({ min: Math.max(min, 1), max }))
           .map(([c, n]) => c.repeat(n)),
       },
-      { weight: 2, arbitrary: fc.constantFrom(...FILLERS).map((c) => c.repeat(max)) },
+      { weight: 3, arbitrary: fc.constantFrom(...FILLERS).map((c) => c.repeat(max)) },
       { weight: 1, arbitrary: fc.constantFrom(...AWKWARD).filter(fits) },
     );
   }
