@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { uniqueIp } from '../support/auth';
 import { assertMatchesContract } from '../support/contract';
-import { readBody } from '../support/http';
+import { parseBody } from '../support/http';
 import { GIF_3X2, JPEG_3X2 } from '../support/images';
 import type { Operation } from './operations';
 import type { FuzzBody, FuzzRequest } from './request-arbitrary';
@@ -69,8 +69,15 @@ async function sendOnce(req: FuzzRequest, actors: Actors, extra: Record<string, 
   stats.requests++;
   const res = await exports.default.fetch(new Request(url, { method: req.method, headers, body }));
   stats.lastStatus = res.status;
-  const text = await res.clone().text();
-  const parsed = await readBody(res).catch(() => text);
+  // Read once: a second reader of a cloned body can wait forever in workerd.
+  const bytes = await res.arrayBuffer();
+  const text = new TextDecoder().decode(bytes);
+  let parsed: unknown;
+  try {
+    parsed = parseBody(res, bytes);
+  } catch {
+    parsed = text;
+  }
   return { res, parsed, sent: { status: res.status, headers: res.headers, text } };
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Operation, Parameter } from './operations';
+import { type OpenApiDocument, type Operation, type Parameter, resolveRef } from './operations';
 import {
   type FilePart,
   invalidValue,
@@ -134,6 +134,14 @@ function parameterArbitrary(p: Parameter, ctx: WalkContext): fc.Arbitrary<Drawn 
   const options: [number, fc.Arbitrary<Drawn | undefined>][] = p.required
     ? []
     : [[4, fc.constant(undefined)]];
+  const known = ctx.known(p.name);
+  if (p.name === 'cursor') {
+    // A made-up cursor is a 400 before anything else is looked at: mostly send none or a real one.
+    options.push([8, fc.constant(undefined)]);
+    if (known.length > 0) options.push([3, valid(fc.constantFrom(...known))]);
+  }
+  // A path id that names something gets past the 404 to the code behind it.
+  if (p.in === 'path' && known.length > 0) options.push([6, valid(fc.constantFrom(...known))]);
   options.push([6, valid(validValue(p.schema, ctx, p.name))]);
   if (invalids.length > 0) options.push([2, invalid(fc.oneof(...invalids))]);
   if (p.in === 'path') {
@@ -147,12 +155,16 @@ function parameterArbitrary(p: Parameter, ctx: WalkContext): fc.Arbitrary<Drawn 
 function conditionalHeaders(op: Operation) {
   const names = new Set(op.parameters.filter((p) => p.in === 'header').map((p) => p.name));
   const parts: Record<string, fc.Arbitrary<string | undefined>> = {};
-  const sometimes = (values: string[]) =>
-    weighted<string | undefined>([2, fc.constant(undefined)], [1, fc.constantFrom(...values)]);
+  // A read is often conditional; a write rarely, since any If-Match here is a 412.
+  const sometimes = (values: string[], absentWeight: number) =>
+    weighted<string | undefined>(
+      [absentWeight, fc.constant(undefined)],
+      [1, fc.constantFrom(...values)],
+    );
   const etags = [...MALFORMED_ETAGS, ...OTHER_ETAGS];
-  if (op.method === 'GET') parts['if-none-match'] = sometimes(etags);
-  if (names.has('if-match')) parts['if-match'] = sometimes(etags);
-  if (names.has('range')) parts.range = sometimes(RANGES);
+  if (op.method === 'GET') parts['if-none-match'] = sometimes(etags, 1);
+  if (names.has('if-match')) parts['if-match'] = sometimes(etags, 3);
+  if (names.has('range')) parts.range = sometimes(RANGES, 2);
   return fc.record(parts);
 }
 
@@ -274,9 +286,13 @@ function cookieHeaders(op: Operation) {
 }
 
 /** Every request the generator can make for `op`: valid and invalid in each part. */
-export function requestArbitrary(op: Operation, pools: Pools): fc.Arbitrary<FuzzRequest> {
+export function requestArbitrary(
+  doc: OpenApiDocument,
+  op: Operation,
+  pools: Pools,
+): fc.Arbitrary<FuzzRequest> {
   const ctx: WalkContext = {
-    resolve: (s) => s,
+    resolve: (s) => resolveRef<JsonSchema>(doc, s),
     known: knownValues(pools, op),
   };
   const params = op.parameters.filter(

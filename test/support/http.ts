@@ -40,14 +40,16 @@ export async function call<T = any>(path: string, init: CallInit = {}): Promise<
 
 /** The body as the contract check expects it: parsed JSON, text, bytes, or undefined for none. */
 export async function readBody(res: Response): Promise<unknown> {
+  return parseBody(res, await res.arrayBuffer());
+}
+
+/** Like readBody, for a body already read as bytes. */
+export function parseBody(res: Response, bytes: ArrayBuffer): unknown {
   const ct = res.headers.get('Content-Type') ?? '';
-  if (res.status === 204 || res.status === 304) {
-    const text = await res.text();
-    return text === '' ? undefined : text;
-  }
-  if (ct.includes('json')) return res.json();
-  if (ct.startsWith('text/')) return res.text();
-  const bytes = await res.arrayBuffer();
+  const text = () => new TextDecoder().decode(bytes);
+  if (res.status === 204 || res.status === 304) return bytes.byteLength === 0 ? undefined : text();
+  if (ct.includes('json')) return JSON.parse(text());
+  if (ct.startsWith('text/')) return text();
   // An empty body without a type (e.g. a 202) is no body at all.
   return bytes.byteLength === 0 && ct === '' ? undefined : bytes;
 }
