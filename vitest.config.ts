@@ -27,6 +27,17 @@ export default defineConfig({
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
                 FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
+              // miniflare's send_email binding for the binding transport's test: it accepts
+              // only this sender and this recipient, as Email Service would a verified set.
+              email: {
+                send_email: [
+                  {
+                    name: 'EMAIL',
+                    allowed_sender_addresses: ['noreply@ublog.example'],
+                    allowed_destination_addresses: ['ada@example.com'],
+                  },
+                ],
+              },
             },
           }),
         ],

@@ -9,6 +9,8 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { graphiqlPage } from './features/graphiql';
+import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
@@ -93,11 +95,16 @@ export function createApp() {
   app.use('*', requestId);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
+  app.use(GRAPHQL_PATH, requestLog);
+  app.use(GRAPHQL_PATH, graphqlErrorShape);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
   app.use(`${API_PREFIX}/*`, authenticate);
+  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
+  app.use(GRAPHQL_PATH, graphiqlPage);
+  app.use(GRAPHQL_PATH, authenticate);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
@@ -108,6 +115,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  app.route('/', graphqlRouter);
   documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
@@ -130,7 +138,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
+        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },
