@@ -86,7 +86,7 @@ const LEAKS = [
   /\n\s+at \S/,
   /\bat \S+ \([^)]*:\d+:\d+\)/,
   /\.(ts|js|mjs):\d+/,
-  /SQLITE_|D1_ERROR|no such (table|column)|LIKE or GLOB|syntax error/i,
+  /SQLITE_|D1_ERROR|no such (table|column)|LIKE or GLOB|near "[^"]*": syntax error/i,
   /\b(select\s[\s\S]{1,80}\sfrom|insert into|delete from|update\s\S+\sset)\b/i,
 ];
 
