@@ -43,20 +43,28 @@ async function encodeBody(body: FuzzBody | undefined, headers: Headers) {
   return encoded.arrayBuffer();
 }
 
-/** Sends one fuzzed request through the Worker's fetch handler and checks the answer. */
-export async function sendAndCheck(op: Operation, req: FuzzRequest, actors: Actors) {
+/**
+ * Sends one fuzzed request through the Worker's fetch handler and checks the answer; throws
+ * the first Finding whose kind is not in `setAside` (those are known: later rules still run).
+ */
+export async function sendAndCheck(
+  op: Operation,
+  req: FuzzRequest,
+  actors: Actors,
+  setAside: ReadonlySet<string> = new Set(),
+) {
   if (req.ifNoneMatchCurrent) {
     // First the same request without it, to learn the ETag the caller would hold.
     const first = await sendOnce(req, actors);
-    checkResponse(op, req, first);
+    checkResponse(op, req, first, setAside);
     const etag = first.sent.headers.get('ETag');
     if (etag) {
       const value = req.ifNoneMatchCurrent === 'weak' ? `W/${etag.replace(/^W\//, '')}` : etag;
-      checkResponse(op, req, await sendOnce(req, actors, { 'if-none-match': value }));
+      checkResponse(op, req, await sendOnce(req, actors, { 'if-none-match': value }), setAside);
       return;
     }
   }
-  checkResponse(op, req, await sendOnce(req, actors));
+  checkResponse(op, req, await sendOnce(req, actors), setAside);
 }
 
 async function sendOnce(req: FuzzRequest, actors: Actors, extra: Record<string, string> = {}) {
@@ -67,10 +75,22 @@ async function sendOnce(req: FuzzRequest, actors: Actors, extra: Record<string, 
   for (const [name, value] of req.query) url.searchParams.append(name, value);
   const body = await encodeBody(req.body, headers);
   stats.requests++;
-  const res = await exports.default.fetch(new Request(url, { method: req.method, headers, body }));
+  // The Worker runs in this isolate: what it logs while answering is collected, to check below.
+  const logs: string[] = [];
+  const log = console.error;
+  console.error = (...args: unknown[]) => {
+    logs.push(args.map(String).join(' '));
+    log(...args);
+  };
+  let res: Response;
+  let bytes: ArrayBuffer;
+  try {
+    res = await exports.default.fetch(new Request(url, { method: req.method, headers, body }));
+    bytes = await res.arrayBuffer();
+  } finally {
+    console.error = log;
+  }
   stats.lastStatus = res.status;
-  // Read once: a second reader of a cloned body can wait forever in workerd.
-  const bytes = await res.arrayBuffer();
   const text = new TextDecoder().decode(bytes);
   let parsed: unknown;
   try {
@@ -78,7 +98,7 @@ async function sendOnce(req: FuzzRequest, actors: Actors, extra: Record<string, 
   } catch {
     parsed = text;
   }
-  return { res, parsed, sent: { status: res.status, headers: res.headers, text } };
+  return { res, parsed, logs, sent: { status: res.status, headers: res.headers, text } };
 }
 
 // Internals that must never reach a client: stack frames, source positions, SQL and driver errors.
@@ -100,8 +120,25 @@ export class Finding extends Error {
   }
 }
 
-function fail(req: FuzzRequest, status: number, kind: string, detail = ''): never {
-  throw new Finding(
+// Values a client sent in the query or a JSON body; long enough not to appear by chance.
+function sentValues(req: FuzzRequest): string[] {
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string'
+      ? [v]
+      : v && typeof v === 'object'
+        ? Object.values(v).flatMap(strings)
+        : [];
+  let body: unknown;
+  try {
+    body = req.body?.kind === 'json' ? JSON.parse(req.body.text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return [...req.query.map(([, value]) => value), ...strings(body)].filter((v) => v.length >= 12);
+}
+
+function finding(req: FuzzRequest, status: number, kind: string, detail = ''): Finding {
+  return new Finding(
     `${status} ${kind}`,
     `${req.method} ${req.path} answered ${status}: ${kind}${detail}`,
   );
@@ -119,48 +156,57 @@ const CONTRACT_RULES = [
   'X-Request-Id',
 ];
 
-function checkContract(req: FuzzRequest, res: Response, body: unknown) {
+function checkContract(req: FuzzRequest, res: Response, body: unknown): Finding | undefined {
   try {
     assertMatchesContract(req.method, new URL(req.path, 'http://localhost').href, res, body);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const rule = CONTRACT_RULES.find((r) => message.includes(r)) ?? 'contract';
-    throw new Finding(`${res.status} contract: ${rule}`, message);
+    return new Finding(`${res.status} contract: ${rule}`, message);
   }
 }
 
 function checkResponse(
   op: Operation,
   req: FuzzRequest,
-  { res, parsed, sent }: Awaited<ReturnType<typeof sendOnce>>,
+  { res, parsed, logs, sent }: Awaited<ReturnType<typeof sendOnce>>,
+  setAside: ReadonlySet<string>,
 ) {
   const { status, text } = sent;
+  const report = (found: Finding | undefined) => {
+    if (found && !setAside.has(found.kind)) throw found;
+  };
+  const fail = (kind: string, detail?: string) => report(finding(req, status, kind, detail));
   const excerpt = text.slice(0, 300);
-  if (status >= 500) fail(req, status, 'a server error', `. ${excerpt}`);
+  if (status >= 500) fail('a server error', `. ${excerpt}`);
+  const logged = sentValues(req).find((value) => logs.some((line) => line.includes(value)));
+  if (logged) {
+    fail('a value from the request in the logs', ` (${logged.slice(0, 40)})`);
+  }
   const echoed = JSON.stringify(req);
   for (const leak of LEAKS) {
     const found = text.match(leak)?.[0];
-    if (found && !echoed.includes(found)) fail(req, status, 'internals in the body', ` (${found})`);
+    if (found && !echoed.includes(found)) fail('internals in the body', ` (${found})`);
   }
-  checkContract(req, res, parsed);
+  report(checkContract(req, res, parsed));
   const success = status >= 200 && status < 300;
   // (A multipart upload may be 415 for its file's bytes; a JSON body only for its media type.)
   if (req.media === 'declared' && req.body?.kind === 'json' && status === 415) {
-    fail(req, status, 'refused a declared media type', ` (${req.headers['content-type']})`);
+    fail('refused a declared media type', ` (${req.headers['content-type']})`);
   }
   if (req.media === 'undeclared' && success) {
-    fail(req, status, 'accepted an undeclared media type', ` (${req.headers['content-type']})`);
+    fail('accepted an undeclared media type', ` (${req.headers['content-type']})`);
   }
   if (op.body?.required && !req.body && success) {
-    fail(req, status, 'accepted a request without its required body');
+    fail('accepted a request without its required body');
   }
   const brokenParts = req.invalid.filter((part) => part === 'body' || part.startsWith('query.'));
   if (brokenParts.length > 0 && success) {
-    fail(req, status, `accepted a request that breaks the schema in ${brokenParts[0]}`);
+    fail(`accepted a request that breaks the schema in ${brokenParts[0]}`);
   }
   const ifMatch = req.headers['if-match'];
   // An empty If-Match is read as no header at all; any other value that is not "*" never matches.
   if (ifMatch && ifMatch !== '*' && success) {
-    fail(req, status, 'an If-Match that is not the current ETag matched', ` (${ifMatch})`);
+    fail('an If-Match that is not the current ETag matched', ` (${ifMatch})`);
   }
 }
