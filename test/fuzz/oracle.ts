@@ -16,12 +16,6 @@ const FILES: Record<FilePart['file'], Uint8Array> = {
   garbage: Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256),
 };
 
-export interface Sent {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
 /** Requests sent so far, and the status of the last one. */
 export const stats = { requests: 0, lastStatus: 0 };
 
