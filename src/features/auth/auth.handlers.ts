@@ -56,7 +56,6 @@ async function tokenResponse(c: Context<AppEnv>, userId: string, refreshToken: s
   const config = c.get('config');
   const { token, expiresIn } = await signAccessToken(config, userId);
   c.header('Set-Cookie', refreshCookie(refreshToken, config.REFRESH_TOKEN_TTL_SECONDS));
-  c.header('Cache-Control', 'no-store');
   return c.json({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
 }
 
