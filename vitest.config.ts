@@ -25,6 +25,9 @@ export default defineConfig({
                 // The edge cache would serve one test's reads to the next; test/cache/ turns it on.
                 EDGE_CACHE_SECONDS: '0',
                 TEST_MIGRATIONS: migrations,
+                // The contract fuzzer's budget (runs per operation) and seed, from the shell.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
               // miniflare's send_email binding for the binding transport's test: it accepts
               // only this sender and this recipient, as Email Service would a verified set.

@@ -1,5 +1,4 @@
-// Two hex digits per byte value: one lookup per byte instead of a padded toString each time.
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+import { toHex } from './digest';
 
 // Random bytes drawn from the CSPRNG a pool at a time: one call for 256 ids, not one per id.
 const POOL_BYTES = 4096;
@@ -25,9 +24,6 @@ export function newId(now = Date.now()): string {
   }
   bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  let hex = '';
-  for (const b of bytes) hex += HEX[b];
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../env';
 import type { JobMessage, RequestLogEntry } from '../jobs/messages';
+import { sha256Hex } from './digest';
 import { newId } from './ids';
 import { logError } from './log';
 
@@ -13,8 +14,6 @@ const MAX_COUNTRY_LENGTH = 8;
 /** The route recorded when no route matched (the 404 for an unknown path). */
 export const UNMATCHED_ROUTE = '(unmatched)';
 
-const encoder = new TextEncoder();
-
 // A client sends many requests: its address is hashed once per isolate, not once per request.
 const MAX_REMEMBERED_IPS = 1000;
 const ipHashes = new Map<string, Promise<string>>();
@@ -24,11 +23,7 @@ export function hashIp(salt: string, ip: string): Promise<string> {
   const key = `${salt}\n${ip}`;
   let hash = ipHashes.get(key);
   if (!hash) {
-    hash = crypto.subtle
-      .digest('SHA-256', encoder.encode(salt + ip))
-      .then((digest) =>
-        Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(''),
-      );
+    hash = sha256Hex(salt + ip);
     if (ipHashes.size >= MAX_REMEMBERED_IPS) ipHashes.clear();
     ipHashes.set(key, hash);
   }

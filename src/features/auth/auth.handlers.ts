@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { queueEmail } from '../../lib/emails';
 import { newId } from '../../lib/ids';
+import { originOf } from '../../lib/media-urls';
 import { hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { unauthorized } from '../../lib/problem';
 import { clientIp, enforceRateLimit } from '../../lib/rate-limit';
@@ -92,7 +93,7 @@ export const register: Handler<typeof routes.register> = async (c) => {
       avatarKey: null,
       postCount: 0,
     },
-    new URL(c.req.url).origin,
+    originOf(c),
   );
   return c.json({ user }, 201);
 };

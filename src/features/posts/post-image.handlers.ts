@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { sha256Hex } from '../../lib/digest';
 import { edgeCachePurge, postCachePaths } from '../../lib/edge-cache';
 import { respondCreated } from '../../lib/idempotency';
+import { originOf } from '../../lib/media-urls';
 import { jsonPointer, unprocessable } from '../../lib/problem';
 import { parseRequestPart } from '../../lib/request-validation';
 import {
@@ -16,7 +18,7 @@ import {
 import { deleteImageUnlessPosted } from './post-image.queries';
 import { POST_IMAGE_FIELD } from './post-image.schemas';
 import { publishPost } from './posts.actions';
-import { createPostStatements, type PostRow } from './posts.queries';
+import { createPostStatements } from './posts.queries';
 import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
@@ -38,11 +40,6 @@ function postFields(form: FormData) {
   return parseRequestPart(CreatePostBody, fields, 'form');
 }
 
-async function sha256Hex(bytes: Uint8Array) {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * POST /posts with multipart/form-data (`body`, optional `image`); the query and headers have
  * been checked by the router. The image is stored first, then its row, the post and the
@@ -57,7 +54,7 @@ export async function createPostFromForm(c: Context<AppEnv>, idempotencyKey: str
     : null;
 
   const db = c.get('db');
-  const origin = new URL(c.req.url).origin;
+  const origin = originOf(c);
   return respondCreated(c, {
     key: idempotencyKey,
     request: { body, image_sha256: upload ? await sha256Hex(upload.bytes) : null },
@@ -74,13 +71,12 @@ export async function createPostFromForm(c: Context<AppEnv>, idempotencyKey: str
       const post = { id, authorId: auth.userId, body, now };
       const { image, results } = await storeImage(
         { bucket: c.env.BUCKET, db, ownerId: auth.userId, purpose: 'post', image: upload, now },
-        (stored) => [
+        (stored) => ({
           ...createPostStatements(db, { ...post, imageKey: stored.key }),
-          deleteImageUnlessPosted(db, stored.key),
-        ],
+          unusedImage: deleteImageUnlessPosted(db, stored.key),
+        }),
       );
-      // results: [images insert, post_count, post insert, the post read back, cleanup]
-      const [row] = results[3] as PostRow[];
+      const [row] = results.post;
       if (!row) throw new Error('The new post was not readable in its own batch.');
       if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
       else await deleteImageObjects(c.env.BUCKET, [image.key]);

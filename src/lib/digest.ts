@@ -1,0 +1,15 @@
+// Two hex digits per byte value: one lookup per byte instead of a padded toString each time.
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Bytes as lowercase hex, two digits each. */
+export function toHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const b of bytes) hex += HEX[b];
+  return hex;
+}
+
+/** SHA-256 of `data` (a string is hashed as its UTF-8), as lowercase hex. */
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
