@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { SourceMapConsumer } from 'source-map-js';
-import WebSocket from 'ws';
+import { devtoolsSession } from './lib/devtools';
 import { ROOT, startLocalWorker } from './lib/local-worker';
 import { type BenchContext, WORKLOADS } from './lib/workloads';
 
@@ -67,28 +67,10 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-async function inspector(url: URL) {
+function inspector(url: URL) {
   const address = new URL('/ws', url);
   address.protocol = 'ws:';
-  // wrangler's inspector proxy only accepts DevTools' own origins (and localhost).
-  const ws = new WebSocket(String(address), { headers: { Origin: 'http://localhost' } });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const waiting = new Map<number, (result: unknown) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-  });
-  let nextId = 1_000_000;
-  const send = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve) => {
-      const id = ++nextId;
-      waiting.set(id, resolve as (result: unknown) => void);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => ws.close() };
+  return devtoolsSession(String(address));
 }
 
 // The inspector names the bundle `index.js`; wrangler writes it (and its source map) to a

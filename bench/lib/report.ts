@@ -66,6 +66,27 @@ function versusRest(row: RowResult, rows: RowResult[]) {
   return rest ? { rest, ratio: row.reqPerSec / rest.reqPerSec } : undefined;
 }
 
+/** Each row's req/s over another row's must reach `min`; N/A while one of them did not run. */
+function ratioTarget(
+  name: string,
+  min: number,
+  compared: { row: RowResult; other: string; versus?: { id: string; ratio: number } }[],
+): Target {
+  return {
+    name,
+    status: compared.every(({ versus }) => versus)
+      ? status(compared.every(({ versus }) => versus!.ratio >= min))
+      : 'N/A',
+    detail: compared
+      .map(({ row, other, versus }) =>
+        versus
+          ? `${row.id}/${versus.id} ${versus.ratio.toFixed(2)}`
+          : `${row.id}: ${other} not run`,
+      )
+      .join(', '),
+  };
+}
+
 export function evaluateTargets(
   r: Omit<BenchResult, 'targets'>,
   other: BenchResult | undefined,
@@ -86,20 +107,16 @@ export function evaluateTargets(
 
   const withFloor = r.rows.filter((row) => row.floor);
   if (withFloor.length > 0) {
-    const compared = withFloor.map((row) => ({ row, versus: versusFloor(row, r.rows) }));
-    targets.push({
-      name: `ours / floor: at least ${MIN_FLOOR_RATIO} of the bare Worker's req/s`,
-      status: compared.every(({ versus }) => versus)
-        ? status(compared.every(({ versus }) => versus!.ratio >= MIN_FLOOR_RATIO))
-        : 'N/A',
-      detail: compared
-        .map(({ row, versus }) =>
-          versus
-            ? `${row.id}/${versus.floor.id} ${versus.ratio.toFixed(2)}`
-            : `${row.id}: ${row.floor} not run`,
-        )
-        .join(', '),
-    });
+    targets.push(
+      ratioTarget(
+        `ours / floor: at least ${MIN_FLOOR_RATIO} of the bare Worker's req/s`,
+        MIN_FLOOR_RATIO,
+        withFloor.map((row) => {
+          const versus = versusFloor(row, r.rows);
+          return { row, other: row.floor!, versus: versus && { id: versus.floor.id, ...versus } };
+        }),
+      ),
+    );
   }
 
   if (cachedRows.length > 0) {
@@ -111,25 +128,25 @@ export function evaluateTargets(
   }
 
   if (graphqlRows.length > 0) {
-    const compared = graphqlRows.map((row) => ({ row, versus: versusRest(row, r.rows) }));
     targets.push({
       name: `GraphQL rows: at most ${MAX_GRAPHQL_STATEMENTS} statements per request`,
       status: status(graphqlRows.every((row) => row.statements <= MAX_GRAPHQL_STATEMENTS)),
       detail: graphqlRows.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
     });
-    targets.push({
-      name: `GraphQL rows: at least ${MIN_GRAPHQL_VS_REST * 100}% of their REST row's req/s`,
-      status: compared.every(({ versus }) => versus)
-        ? status(compared.every(({ versus }) => versus!.ratio >= MIN_GRAPHQL_VS_REST))
-        : 'N/A',
-      detail: compared
-        .map(({ row, versus }) =>
-          versus
-            ? `${row.id}/${versus.rest.id} ${versus.ratio.toFixed(2)}`
-            : `${row.id}: ${row.comparesTo} not run`,
-        )
-        .join(', '),
-    });
+    targets.push(
+      ratioTarget(
+        `GraphQL rows: at least ${MIN_GRAPHQL_VS_REST * 100}% of their REST row's req/s`,
+        MIN_GRAPHQL_VS_REST,
+        graphqlRows.map((row) => {
+          const versus = versusRest(row, r.rows);
+          return {
+            row,
+            other: row.comparesTo!,
+            versus: versus && { id: versus.rest.id, ...versus },
+          };
+        }),
+      ),
+    );
   }
 
   const badWrites = writes.filter((row) => row.batches !== 1 || row.unbatchedWrites > 0);

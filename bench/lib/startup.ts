@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
+import { devtoolsSession } from './devtools';
 import { median } from './load';
 
 export interface StartupFigures {
@@ -99,30 +100,15 @@ async function profileStartup(dir: string, compatibilityDate: string, flags: str
   );
   try {
     await mf.ready;
-    // Node's global WebSocket, used through the API it shares with workerd's (the types here).
-    const ws = new WebSocket(String(new URL('/core:user:profiler', await mf.getInspectorURL())));
-    await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve);
-      ws.addEventListener('error', reject);
-    });
-    const waiting = new Map<number, (result: unknown) => void>();
-    ws.addEventListener('message', (event) => {
-      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-      if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-    });
-    let nextId = 0;
-    const send = <T>(method: string, params: object = {}) =>
-      new Promise<T>((resolve) => {
-        const id = ++nextId;
-        waiting.set(id, resolve as (result: unknown) => void);
-        ws.send(JSON.stringify({ id, method, params }));
-      });
+    const { send, close } = await devtoolsSession(
+      String(new URL('/core:user:profiler', await mf.getInspectorURL())),
+    );
     await send('Profiler.enable');
     await send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
     await send('Profiler.start');
     await (await mf.dispatchFetch('http://localhost/')).text();
     const { profile } = await send<{ profile: CpuProfile }>('Profiler.stop');
-    ws.close();
+    close();
     return activeMs(profile);
   } finally {
     await mf.dispose();
