@@ -9,6 +9,7 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { graphiqlPage } from './features/graphiql';
 import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter } from './features/health';
 import { imagesRouter } from './features/images';
@@ -101,6 +102,8 @@ export function createApp() {
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
   app.use(`${API_PREFIX}/*`, authenticate);
+  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
+  app.use(GRAPHQL_PATH, graphiqlPage);
   app.use(GRAPHQL_PATH, authenticate);
 
   app.route('/', healthRouter);
@@ -135,7 +138,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
+        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },

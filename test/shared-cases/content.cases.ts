@@ -311,6 +311,7 @@ export const contentCases: CaseSuite = (engine) => {
       contentType: 'image/png',
       size: 100,
       thumbnailKey: null,
+      thumbnailFailedAt: null,
     });
   });
 
@@ -404,6 +405,7 @@ export const contentCases: CaseSuite = (engine) => {
       contentType: 'image/png',
       size: 1234,
       thumbnailKey: 'thumbs/x.webp',
+      thumbnailFailedAt: null,
     });
     expect(await findImage(db, 'images/none.png')).toBeNull();
   });
