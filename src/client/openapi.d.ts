@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Check the service and its database
-         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part.
+         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part. Never cached and never tagged with an ETag, so a probe always gets the live answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Interactive API reference
-         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host.
+         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host. Sends an ETag: If-None-Match with it gets 304.
          */
         get: operations["getDocs"];
         put?: never;
@@ -345,7 +345,7 @@ export interface paths {
         };
         /**
          * List statuses, newest first
-         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?username=` keeps one user's statuses (an unknown username gives an empty list).
+         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?author=` keeps one user's statuses, as on GET /posts (an unknown username gives an empty list); `?username=` is its deprecated old name.
          */
         get: operations["listStatuses"];
         put?: never;
@@ -1375,6 +1375,27 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1390,7 +1411,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1429,11 +1450,44 @@ export interface operations {
             /** @description The reference page. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
@@ -1451,7 +1505,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1502,6 +1556,27 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state (a duplicate, or a request still in flight). */
             409: {
                 headers: {
@@ -1523,7 +1598,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1535,10 +1652,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1561,7 +1678,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1582,7 +1699,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1624,6 +1741,27 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -1647,7 +1785,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1659,10 +1839,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1685,7 +1865,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1706,7 +1886,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1788,6 +1968,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1803,7 +2004,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1851,6 +2052,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1866,7 +2088,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1894,6 +2116,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials. */
             401: {
@@ -1939,7 +2182,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1951,10 +2236,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1977,7 +2262,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1998,7 +2283,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2027,7 +2312,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2039,10 +2387,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2065,7 +2413,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2086,7 +2434,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2115,7 +2463,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2127,10 +2538,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2151,7 +2562,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2180,7 +2591,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2192,10 +2666,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2216,7 +2690,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2285,6 +2759,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Rate limited: retry after the number of seconds in Retry-After. */
             429: {
                 headers: {
@@ -2302,7 +2797,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2323,7 +2818,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2406,6 +2901,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -2421,7 +2937,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2433,7 +2949,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2472,7 +2988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2484,10 +3000,31 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2508,7 +3045,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2520,7 +3057,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2560,6 +3097,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -2627,7 +3185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2639,7 +3197,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -2648,7 +3206,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2660,10 +3260,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2686,7 +3286,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2707,7 +3307,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2802,7 +3402,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2814,10 +3414,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2838,7 +3438,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2926,7 +3526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2938,10 +3538,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2962,7 +3562,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2974,7 +3574,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3009,10 +3609,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3083,7 +3683,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3095,7 +3695,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3116,16 +3716,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3137,16 +3737,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3158,10 +3758,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3182,7 +3782,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3194,7 +3794,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3235,10 +3835,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The multipart body could not be parsed.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3330,7 +3930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3342,7 +3942,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3363,16 +3963,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "An upload may be at most 10 MiB.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "upload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3384,16 +3984,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as multipart/form-data with a `file` part.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3405,10 +4005,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3431,7 +4031,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3452,7 +4052,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3464,7 +4064,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3566,7 +4166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3578,7 +4178,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3587,7 +4187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3599,10 +4199,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3625,7 +4225,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3646,7 +4246,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3661,7 +4261,12 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque, signed position from the previous page's `next_cursor` (or its `Link: rel="next"`). A cursor that was altered or belongs to another list is 400. */
                 cursor?: string;
-                /** @description Only this user's statuses (case-insensitive). */
+                /** @description Only this user's statuses (case-insensitive), as on GET /posts. */
+                author?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `author`, still accepted.
+                 */
                 username?: string;
             };
             header?: {
@@ -3741,7 +4346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3753,10 +4358,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3777,7 +4382,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3828,10 +4433,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3914,16 +4519,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3935,16 +4540,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3956,10 +4561,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3982,7 +4587,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4003,7 +4608,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4091,7 +4696,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4103,10 +4708,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4127,7 +4732,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4139,7 +4744,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4222,7 +4827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4234,7 +4839,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -4243,7 +4848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4255,10 +4860,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4281,7 +4886,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4302,7 +4907,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4314,7 +4919,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4351,10 +4956,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4425,7 +5030,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4437,7 +5042,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -4458,16 +5063,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4479,16 +5084,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4500,10 +5105,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4526,7 +5131,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4547,7 +5152,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4646,7 +5251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4658,10 +5263,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4682,7 +5287,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4745,10 +5350,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4831,16 +5436,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4852,16 +5457,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json, or multipart/form-data with a `body` part and an optional `image` part.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4873,10 +5478,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4899,7 +5504,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4920,7 +5525,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5010,7 +5615,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5022,10 +5627,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5046,7 +5651,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5058,7 +5663,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -5141,7 +5746,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5153,7 +5758,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -5162,7 +5767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5174,10 +5779,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5200,7 +5805,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5221,7 +5826,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5233,7 +5838,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -5270,10 +5875,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5344,7 +5949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5356,7 +5961,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -5377,16 +5982,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5398,16 +6003,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5419,10 +6024,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5445,7 +6050,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5466,7 +6071,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5560,7 +6165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5572,10 +6177,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5598,7 +6203,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5619,7 +6224,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5713,7 +6318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5725,10 +6330,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5751,7 +6356,7 @@ export interface operations {
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5772,7 +6377,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5888,7 +6493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5900,10 +6505,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5924,7 +6529,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5941,7 +6546,7 @@ export interface operations {
             header?: {
                 /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
-                /** @description An ETag from an earlier response: 304 when the image is unchanged. */
+                /** @description An ETag (or a list of them) from an earlier response: 304 when the image is unchanged. A malformed value is ignored. */
                 "if-none-match"?: string;
                 /** @description One byte range (`bytes=0-1023`, `bytes=1024-`, `bytes=-500`) for a 206 partial response. Other or unsatisfiable ranges are ignored and the whole image is sent. */
                 range?: string;
@@ -6039,7 +6644,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6051,10 +6656,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6075,7 +6680,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6191,7 +6796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6203,10 +6808,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6227,7 +6832,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6239,7 +6844,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -6277,10 +6882,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6351,7 +6956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6363,7 +6968,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -6372,7 +6977,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6384,10 +7031,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6408,7 +7055,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6534,7 +7181,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6546,10 +7193,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6570,7 +7217,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6659,7 +7306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6671,10 +7318,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6695,7 +7342,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6809,7 +7456,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6821,10 +7468,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6845,7 +7492,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6939,7 +7586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6951,10 +7598,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6975,7 +7622,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7091,7 +7738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7103,10 +7750,10 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7127,7 +7774,7 @@ export interface operations {
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7198,6 +7845,16 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["GraphQLResponse"];
                 };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
             400: {

@@ -1,9 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
+import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { editStatus, removeStatus, statusNotFound } from './statuses.actions';
 import {
@@ -15,16 +15,16 @@ import type * as routes from './statuses.routes';
 import { STATUSES_PATH } from './statuses.schemas';
 import { renderStatus } from './statuses.view';
 
-const originOf = (c: Context) => new URL(c.req.url).origin;
-
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
-  const { limit, cursor, username } = c.req.valid('query');
+  const query = c.req.valid('query');
+  const { limit, cursor } = query;
+  const author = query.author ?? query.username;
   const origin = originOf(c);
   const page = await keysetPage(c, {
-    scope: listScopes.statuses(username),
+    scope: listScopes.statuses(author),
     cursor,
     limit,
-    fetch: (position) => selectStatusPage(c.get('db'), { username, position, limit }),
+    fetch: (position) => selectStatusPage(c.get('db'), { username: author, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
     render: (row) => renderStatus(origin, row),
   });
