@@ -17,7 +17,7 @@ import {
 import { CreatePostBody, ListPostsQuery, UpdatePostBody } from '../posts/posts.schemas';
 import { renderPost } from '../posts/posts.view';
 import { editProfile } from '../profiles/profiles.actions';
-import { findProfileByUsername, listProfiles, type ProfileRow } from '../profiles/profiles.queries';
+import { findProfileByUsername, listProfiles } from '../profiles/profiles.queries';
 import { ListProfilesQuery, UpdateProfileBody, UsernameParams } from '../profiles/profiles.schemas';
 import { editStatus, removeStatus } from '../statuses/statuses.actions';
 import {
