@@ -7894,7 +7894,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8157,7 +8159,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -24,6 +24,9 @@ export type GraphQLContext = {
   purge: EdgeCachePurge;
 };
 
+/** A User as resolvers pass it on: a user row joined with its profile. */
+export type UserNode = Omit<ProfileRow, 'updatedAt'>;
+
 export interface LikesPageKey {
   postId: string;
   position: Keyset | null;
@@ -40,7 +43,7 @@ const byKey = <K, V>(keys: readonly K[], rows: Map<K, V>) => keys.map((k) => row
  */
 function createLoaders(db: Database, viewerId: string | null) {
   return {
-    userById: new DataLoader<string, ProfileRow | null>(async (ids) => {
+    userById: new DataLoader<string, UserNode | null>(async (ids) => {
       const rows = await findProfilesByUserIds(db, ids);
       return byKey(ids, new Map(rows.map((row) => [row.userId, row])));
     }),
