@@ -16,6 +16,7 @@ import { createHandler, type OperationArgs, type RequestParams } from 'graphql-h
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { toApiError } from '../../lib/errors';
+import { JSON_MEDIA_TYPE, parseMediaType } from '../../lib/media-type';
 import { clientIp } from '../../lib/rate-limit';
 import { createContext, type GraphQLContext } from './graphql.context';
 import { type ErrorScope, formatError, requestError } from './graphql.errors';
@@ -94,11 +95,9 @@ function parseParams(method: string, url: string, contentType: string, body: str
       throw codedError('Unparsable URL', 'malformed_query_string');
     }
   } else {
-    const [mediaType, charset = 'charset=utf-8'] = contentType
-      .replace(/\s/g, '')
-      .toLowerCase()
-      .split(';');
-    if (mediaType !== 'application/json' || charset !== 'charset=utf-8') {
+    const mediaType = parseMediaType(contentType);
+    const charset = mediaType?.parameters.charset?.toLowerCase() ?? 'utf-8';
+    if (mediaType?.essence !== JSON_MEDIA_TYPE || charset !== 'utf-8') {
       return [null, { status: 415, statusText: 'Unsupported Media Type' }] as const;
     }
     let parsed: unknown;
