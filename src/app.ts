@@ -15,7 +15,7 @@ import { postsRouter } from './features/posts';
 import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
-import { authenticate } from './lib/auth';
+import { sendsBearer } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
@@ -37,8 +37,8 @@ export const EXPOSED_HEADERS = [
 
 /**
  * Config and the database for this request. On D1 the request gets its own session (writes
- * start at the primary; reads start from the client's bookmark, or anywhere) and the
- * response hands back the session's latest bookmark.
+ * and requests with a bearer token start at the primary; other reads start from the client's
+ * bookmark, or anywhere) and the response hands back the session's latest bookmark.
  */
 const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
@@ -47,7 +47,7 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   const database = openDatabase(
     usage ? { DB: meteredD1(c.env.DB, usage) } : c.env,
     config,
-    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)),
+    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER), sendsBearer(c)),
   );
   c.set('db', database.db);
   await next();
@@ -97,7 +97,6 @@ export function createApp() {
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
-  app.use(`${API_PREFIX}/*`, authenticate);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);

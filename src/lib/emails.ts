@@ -3,7 +3,7 @@ import { newId } from './ids';
 
 export interface QueuedEmail {
   to: string;
-  template: 'welcome' | 'password_reset';
+  template: 'welcome' | 'password_reset' | 'email_change_verify' | 'email_change_notice';
   data: Record<string, string>;
 }
 

@@ -46,7 +46,7 @@ const EMAILED_TOKEN = /\n\n([A-Za-z0-9_-]{43})\n\n/;
  */
 export async function waitForEmails(
   to: string,
-  template: 'welcome' | 'password_reset',
+  template: 'welcome' | 'password_reset' | 'email_change_verify' | 'email_change_notice',
   count = 1,
   timeoutMs = 20_000,
 ): Promise<string[]> {

@@ -15,10 +15,12 @@ import {
 import {
   findSessionByTokenHash,
   type NewSession,
+  revokeEverySession,
   revokeFamily,
+  revokeReusedFamily,
   revokeUserSessions,
   rotateSession,
-  rotateWithinGrace,
+  spendGraceReplay,
   startSession,
 } from '../../src/features/auth/sessions.queries';
 import { accountTakenConflict } from '../../src/lib/accounts';
@@ -30,6 +32,7 @@ import type { CaseSuite } from './harness';
 const NOW = new Date(Date.UTC(2026, 4, 1, 12));
 const HOUR = 3_600_000;
 const later = (ms: number) => new Date(NOW.getTime() + ms);
+const FAMILY_END = later(90 * 24 * HOUR);
 
 const account = (name: string, over: Partial<NewAccount> = {}): NewAccount => ({
   id: newId(),
@@ -70,6 +73,8 @@ export const authCases: CaseSuite = (engine) => {
       passwordHash: 'hash-of-ada',
       isActive: true,
       emailVerified: false,
+      pendingEmail: null,
+      tokenGeneration: 0,
     });
     expect(await db.$count(profiles, eq(profiles.userId, a.id))).toBe(1);
     const usable = await findUsableOneTimeToken(
@@ -193,23 +198,36 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const s = session();
-    await startSession(db, { userId: user.id, session: s, now: NOW });
+    await startSession(db, { userId: user.id, session: s, familyExpiresAt: FAMILY_END, now: NOW });
     expect(await findSessionByTokenHash(db, s.tokenHash)).toEqual({
       id: s.id,
       userId: user.id,
       familyId: s.id,
       expiresAt: s.expiresAt,
+      familyExpiresAt: FAMILY_END,
       rotatedAt: null,
       revokedAt: null,
       userActive: true,
+      tokenGeneration: 0,
     });
     const t = session();
-    await startSession(db, { userId: user.id, session: t, now: NOW, rehashedPassword: 'rehash' });
+    await startSession(db, {
+      userId: user.id,
+      session: t,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+      rehashedPassword: 'rehash',
+    });
     expect((await findAccountById(db, user.id))?.passwordHash).toBe('rehash');
     expect(await findSessionByTokenHash(db, 'no-such-hash')).toBeUndefined();
     // A duplicate token hash is refused by its unique index, recognisably on both engines.
     const err = await caught(() =>
-      startSession(db, { userId: user.id, session: session({ tokenHash: s.tokenHash }), now: NOW }),
+      startSession(db, {
+        userId: user.id,
+        session: session({ tokenHash: s.tokenHash }),
+        familyExpiresAt: FAMILY_END,
+        now: NOW,
+      }),
     );
     expect(isUniqueViolation(err)).toBe(true);
   });
@@ -218,7 +236,12 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, { userId: user.id, session: parent, now: NOW });
+    await startSession(db, {
+      userId: user.id,
+      session: parent,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+    });
     const child = session();
     expect(await rotateSession(db, parent.id, child, later(1))).toBe(true);
     const rows = new Map((await db.select().from(sessions)).map((r) => [r.id, r]));
@@ -240,28 +263,85 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const revoked = session();
-    await startSession(db, { userId: user.id, session: revoked, now: NOW });
+    await startSession(db, {
+      userId: user.id,
+      session: revoked,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+    });
     await revokeFamily(db, revoked.id, NOW);
     expect(await rotateSession(db, revoked.id, session(), later(1))).toBe(false);
     const expired = session({ expiresAt: later(10) });
-    await startSession(db, { userId: user.id, session: expired, now: NOW });
+    await startSession(db, {
+      userId: user.id,
+      session: expired,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+    });
     expect(await rotateSession(db, expired.id, session(), later(10))).toBe(false);
     expect(await db.$count(sessions)).toBe(2);
   });
 
-  it('rotateWithinGrace allows exactly one extra child, and only inside the grace window', async () => {
+  it('rotateSession copies the family end, and refuses a family past its end', async () => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, { userId: user.id, session: parent, now: NOW });
+    await startSession(db, {
+      userId: user.id,
+      session: parent,
+      familyExpiresAt: later(5_000),
+      now: NOW,
+    });
+    const child = session();
+    expect(await rotateSession(db, parent.id, child, later(1_000))).toBe(true);
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, child.id));
+    expect(row?.familyExpiresAt).toEqual(later(5_000));
+    expect(await rotateSession(db, child.id, session(), later(5_000))).toBe(false);
+  });
+
+  it('spendGraceReplay allows one replay, only inside the grace window, and adds no session', async () => {
+    const { db } = engine();
+    const user = await insertUser(db);
+    const parent = session();
+    await startSession(db, {
+      userId: user.id,
+      session: parent,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+    });
     expect(await rotateSession(db, parent.id, session(), later(1_000))).toBe(true);
     // Rotated at +1 s; a grace window starting after that refuses.
-    expect(await rotateWithinGrace(db, parent.id, session(), later(2_000), later(1_500))).toBe(
-      false,
-    );
-    expect(await rotateWithinGrace(db, parent.id, session(), later(2_000), later(500))).toBe(true);
-    expect(await rotateWithinGrace(db, parent.id, session(), later(3_000), later(500))).toBe(false);
-    expect(await db.$count(sessions, eq(sessions.parentId, parent.id))).toBe(2);
+    expect(await spendGraceReplay(db, parent.id, later(2_000), later(1_500))).toBe(false);
+    expect(await spendGraceReplay(db, parent.id, later(2_000), later(500))).toBe(true);
+    expect(await spendGraceReplay(db, parent.id, later(3_000), later(500))).toBe(false);
+    expect(await db.$count(sessions)).toBe(2);
+    // Never for a token that was not rotated.
+    const fresh = session();
+    await startSession(db, {
+      userId: user.id,
+      session: fresh,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+    });
+    expect(await spendGraceReplay(db, fresh.id, later(1), NOW)).toBe(false);
+  });
+
+  it('revokeReusedFamily and revokeEverySession also retire the access tokens', async () => {
+    const { db } = engine();
+    const user = await insertUser(db);
+    const a = await insertSession(db, user.id);
+    const b = await insertSession(db, user.id);
+    const generation = async () =>
+      (await db.select().from(users).where(eq(users.id, user.id)))[0]?.tokenGeneration;
+    await revokeReusedFamily(db, { familyId: a.familyId, userId: user.id }, NOW);
+    expect(await generation()).toBe(1);
+    let byId = new Map((await db.select().from(sessions)).map((r) => [r.id, r.revokedAt]));
+    expect(byId.get(a.id)).toEqual(NOW);
+    expect(byId.get(b.id)).toBeNull();
+    await revokeEverySession(db, user.id, later(1));
+    expect(await generation()).toBe(2);
+    byId = new Map((await db.select().from(sessions)).map((r) => [r.id, r.revokedAt]));
+    expect(byId.get(b.id)).toEqual(later(1));
   });
 
   it('revokeFamily and revokeUserSessions revoke what they name and keep earlier revocations', async () => {

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { dailyStats, failedJobs, profiles, requestLogs, sessions, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
+import { NEXT_TOKEN_GENERATION } from '../../lib/revocation';
 
 /** Rows newer-first strictly after `position` in (column, id) order. */
 const before = (at: unknown, id: unknown, position: Keyset | null) =>
@@ -60,7 +61,8 @@ export async function findAdminUser(db: Database, id: string) {
 
 /**
  * Applies an admin change. Deactivation revokes every live session in the same batch, so
- * no refresh token outlives it; access tokens die because each request re-reads is_active.
+ * no refresh token outlives it, and retires every access token (the token generation), so
+ * none comes back if the account is reactivated.
  */
 export async function updateUserFlags(
   db: Database,
@@ -70,6 +72,7 @@ export async function updateUserFlags(
   const set = {
     ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
     ...(input.isAdmin === undefined ? {} : { isAdmin: input.isAdmin }),
+    ...(input.isActive === false ? { tokenGeneration: NEXT_TOKEN_GENERATION } : {}),
     updatedAt: now,
   };
   const update = db.update(users).set(set).where(eq(users.id, input.id));
