@@ -104,6 +104,7 @@ export const register = createRoute({
             user: {
               id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
               email: 'ada@example.com',
+              pending_email: null,
               username: 'ada_l',
               email_verified: false,
               is_admin: false,
