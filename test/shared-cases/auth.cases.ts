@@ -121,7 +121,10 @@ export const authCases: CaseSuite = (engine) => {
       { userId: user.id, passwordHash: 'new-hash', keepFamilyId: kept.familyId },
       NOW,
     );
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('new-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'new-hash',
+      tokenGeneration: 1,
+    });
     const rows = await db.select().from(sessions);
     expect(rows.find((s) => s.id === kept.id)?.revokedAt).toBeNull();
     expect(rows.find((s) => s.id === other.id)?.revokedAt).toEqual(NOW);
@@ -172,6 +175,21 @@ export const authCases: CaseSuite = (engine) => {
     expect(again[0]?.updatedAt).toEqual(later(1));
   });
 
+  it('consumeEmailVerification moves a pending address into place', async () => {
+    const { db } = engine();
+    const user = await insertUser(db, {
+      email: 'old@example.com',
+      pendingEmail: 'new@example.com',
+    });
+    const verify = await insertOneTimeToken(db, user.id, { purpose: 'email_verification' });
+    expect(await consumeEmailVerification(db, { id: verify.id, userId: user.id }, NOW)).toBe(true);
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      email: 'new@example.com',
+      pendingEmail: null,
+      emailVerified: true,
+    });
+  });
+
   it('consumePasswordReset sets the password, revokes all sessions, spends the token, once', async () => {
     const { db } = engine();
     const user = await insertUser(db);
@@ -180,7 +198,10 @@ export const authCases: CaseSuite = (engine) => {
     const reset = await insertOneTimeToken(db, user.id, { purpose: 'password_reset' });
     const token = { id: reset.id, userId: user.id };
     expect(await consumePasswordReset(db, token, 'reset-hash', NOW)).toBe(true);
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('reset-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'reset-hash',
+      tokenGeneration: 1,
+    });
     const revoked = await db.select({ id: sessions.id, at: sessions.revokedAt }).from(sessions);
     expect(revoked.map((r) => r.at)).toEqual([NOW, NOW]);
     expect(revoked.map((r) => r.id).sort()).toEqual([s1.id, s2.id].sort());
@@ -189,7 +210,10 @@ export const authCases: CaseSuite = (engine) => {
     // A session started after the reset must survive a replay of the same token.
     const fresh = await insertSession(db, user.id);
     expect(await consumePasswordReset(db, token, 'replayed-hash', later(1))).toBe(false);
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('reset-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'reset-hash',
+      tokenGeneration: 1,
+    });
     const [freshNow] = await db.select().from(sessions).where(eq(sessions.id, fresh.id));
     expect(freshNow?.revokedAt).toBeNull();
   });
