@@ -26,6 +26,17 @@ export async function loginSession(username: string, password = DEFAULT_PASSWORD
   return { accessToken: result.body.access_token as string, refreshToken, result };
 }
 
+/** The status of a login by email (when it contains "@") or username, from a fresh address. */
+export async function loginStatus(emailOrUsername: string, password: string): Promise<number> {
+  const field = emailOrUsername.includes('@') ? 'email' : 'username';
+  const { status } = await post(
+    '/api/v1/auth/login',
+    { [field]: emailOrUsername, password },
+    { headers: { 'CF-Connecting-IP': uniqueIp() } },
+  );
+  return status;
+}
+
 export const refreshWith = (token: string, headers: Record<string, string> = {}) =>
   post('/api/v1/auth/refresh', undefined, { headers: { ...cookieFor(token), ...headers } });
 

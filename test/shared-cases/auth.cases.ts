@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import type { Database } from '../../src/db/client';
 import { oneTimeTokens, profiles, sessions, users } from '../../src/db/schema';
 import {
   changePassword,
@@ -50,6 +51,10 @@ const session = (over: Partial<NewSession> = {}): NewSession => ({
   userAgent: 'vitest',
   ...over,
 });
+
+/** A login's first session, in a family that ends at `familyExpiresAt`. */
+const startFamily = (db: Database, userId: string, s: NewSession, familyExpiresAt = FAMILY_END) =>
+  startSession(db, { userId, session: s, familyExpiresAt, now: NOW });
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -222,7 +227,7 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const s = session();
-    await startSession(db, { userId: user.id, session: s, familyExpiresAt: FAMILY_END, now: NOW });
+    await startFamily(db, user.id, s);
     expect(await findSessionByTokenHash(db, s.tokenHash)).toEqual({
       id: s.id,
       userId: user.id,
@@ -245,14 +250,7 @@ export const authCases: CaseSuite = (engine) => {
     expect((await findAccountById(db, user.id))?.passwordHash).toBe('rehash');
     expect(await findSessionByTokenHash(db, 'no-such-hash')).toBeUndefined();
     // A duplicate token hash is refused by its unique index, recognisably on both engines.
-    const err = await caught(() =>
-      startSession(db, {
-        userId: user.id,
-        session: session({ tokenHash: s.tokenHash }),
-        familyExpiresAt: FAMILY_END,
-        now: NOW,
-      }),
-    );
+    const err = await caught(() => startFamily(db, user.id, session({ tokenHash: s.tokenHash })));
     expect(isUniqueViolation(err)).toBe(true);
   });
 
@@ -260,12 +258,7 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, {
-      userId: user.id,
-      session: parent,
-      familyExpiresAt: FAMILY_END,
-      now: NOW,
-    });
+    await startFamily(db, user.id, parent);
     const child = session();
     expect(await rotateSession(db, parent.id, child, later(1))).toBe(true);
     const rows = new Map((await db.select().from(sessions)).map((r) => [r.id, r]));
@@ -287,21 +280,11 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const revoked = session();
-    await startSession(db, {
-      userId: user.id,
-      session: revoked,
-      familyExpiresAt: FAMILY_END,
-      now: NOW,
-    });
+    await startFamily(db, user.id, revoked);
     await revokeFamily(db, revoked.id, NOW);
     expect(await rotateSession(db, revoked.id, session(), later(1))).toBe(false);
     const expired = session({ expiresAt: later(10) });
-    await startSession(db, {
-      userId: user.id,
-      session: expired,
-      familyExpiresAt: FAMILY_END,
-      now: NOW,
-    });
+    await startFamily(db, user.id, expired);
     expect(await rotateSession(db, expired.id, session(), later(10))).toBe(false);
     expect(await db.$count(sessions)).toBe(2);
   });
@@ -310,12 +293,7 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, {
-      userId: user.id,
-      session: parent,
-      familyExpiresAt: later(5_000),
-      now: NOW,
-    });
+    await startFamily(db, user.id, parent, later(5_000));
     const child = session();
     expect(await rotateSession(db, parent.id, child, later(1_000))).toBe(true);
     const [row] = await db.select().from(sessions).where(eq(sessions.id, child.id));
@@ -327,12 +305,7 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, {
-      userId: user.id,
-      session: parent,
-      familyExpiresAt: FAMILY_END,
-      now: NOW,
-    });
+    await startFamily(db, user.id, parent);
     expect(await rotateSession(db, parent.id, session(), later(1_000))).toBe(true);
     // Rotated at +1 s; a grace window starting after that refuses.
     expect(await spendGraceReplay(db, parent.id, later(2_000), later(1_500))).toBe(false);
@@ -341,12 +314,7 @@ export const authCases: CaseSuite = (engine) => {
     expect(await db.$count(sessions)).toBe(2);
     // Never for a token that was not rotated.
     const fresh = session();
-    await startSession(db, {
-      userId: user.id,
-      session: fresh,
-      familyExpiresAt: FAMILY_END,
-      now: NOW,
-    });
+    await startFamily(db, user.id, fresh);
     expect(await spendGraceReplay(db, fresh.id, later(1), NOW)).toBe(false);
   });
 

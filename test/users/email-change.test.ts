@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { expectProblem, waitForEmails } from '../auth/helpers';
+import { expectProblem, loginStatus, waitForEmails } from '../auth/helpers';
 import { markEmailVerified, signUp, uniqueIp, uniqueName } from '../support/auth';
 import { del, get, patch, post } from '../support/http';
 
@@ -8,14 +8,6 @@ import { del, get, patch, post } from '../support/http';
 // deleting the account needs the password, and a new address counts only once verified.
 
 const ME = '/api/v1/users/me';
-const loginStatus = async (email: string, password: string) =>
-  (
-    await post(
-      '/api/v1/auth/login',
-      { email, password },
-      { headers: { 'CF-Connecting-IP': uniqueIp() } },
-    )
-  ).status;
 const requestReset = (email: string) =>
   post('/api/v1/auth/password-reset', { email }, { headers: { 'CF-Connecting-IP': uniqueIp() } });
 
