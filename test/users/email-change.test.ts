@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { expectProblem, loginStatus, waitForEmails } from '../auth/helpers';
-import { markEmailVerified, signUp, uniqueIp, uniqueName } from '../support/auth';
+import { markEmailVerified, registerUser, signUp, uniqueIp, uniqueName } from '../support/auth';
 import { del, get, patch, post } from '../support/http';
 
 // A stolen access token must not be enough to take the account: changing the address or
@@ -100,6 +100,18 @@ describe('changing the email address', () => {
       .bind(user.id)
       .first<{ n: number }>()) ?? { n: -1 };
     expect(n).toBe(1); // only the token mailed to the new address
+  });
+
+  it('verifying a pending address another account took meanwhile is a 409, and nothing changes', async () => {
+    const { token, email, password } = await signUp();
+    const contested = `${uniqueName()}@example.org`;
+    const res = await patch(ME, { email: contested, current_password: password }, { token });
+    expect(res.status).toBe(200);
+    const [verifyToken] = await waitForEmails(contested, 'email_change_verify');
+    await registerUser({ email: contested });
+    const verify = await post('/api/v1/auth/verify-email', { token: verifyToken });
+    expectProblem(verify, 409, 'email_taken');
+    expect((await get(ME, { token })).body).toMatchObject({ email, pending_email: contested });
   });
 
   it('re-casing the current address needs no password and changes nothing else', async () => {
