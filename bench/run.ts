@@ -55,7 +55,11 @@ step(`Seeding scale ${scale} (once per scale, cached in .wrangler/bench-scale-${
 const seedDir = join(ROOT, '.wrangler', `bench-scale-${scale}`);
 const seeded = spawnSync(
   'tsx',
-  [join(ROOT, 'scripts', 'seed.ts'), '--scale', String(scale), '--persist-to', seedDir],
+  // No demo thumbnails: no workload reads them, and making them would slow the first seed.
+  [
+    join(ROOT, 'scripts', 'seed.ts'),
+    ...['--scale', String(scale), '--persist-to', seedDir, '--thumbnails', 'false'],
+  ],
   { cwd: ROOT, stdio: 'inherit' },
 );
 if (seeded.status !== 0) throw new Error(`seeding failed (exit ${seeded.status})`);

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import type { Database } from './db/client';
 
-/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here. */
+/**
+ * Secrets, and settings or bindings a deployment adds itself, are not in wrangler.toml, so
+ * `wrangler types` cannot see them: declared here.
+ */
 export interface Secrets {
   JWT_SECRET: string;
   IP_HASH_SALT?: string;
   LIBSQL_URL?: string;
   LIBSQL_AUTH_TOKEN?: string;
+  EMAIL_TRANSPORT?: string;
+  EMAIL_FROM?: string;
+  RESEND_API_KEY?: string;
+  /** A [[send_email]] binding, used when EMAIL_TRANSPORT is send_email. */
+  EMAIL?: SendEmail;
 }
 
 export type Bindings = Env & Secrets;
@@ -40,6 +48,50 @@ const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be "true" or "false"' })
   .default('false')
   .transform((v) => v === 'true' || v === '1');
+
+export const EMAIL_TRANSPORTS = ['send_email', 'resend', 'outbox'] as const;
+
+const EmailSettings = z.object({
+  /** send_email: the EMAIL binding; resend: Resend's HTTP API; outbox: a table (development). */
+  EMAIL_TRANSPORT: z
+    .enum(EMAIL_TRANSPORTS, { error: `must be one of ${EMAIL_TRANSPORTS.join(', ')}` })
+    .optional(),
+  /** The sender, `noreply@example.com` or `μblog <noreply@example.com>`. */
+  EMAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, {
+      error: 'EMAIL_FROM must be an address, optionally with a name: μblog <noreply@example.com>',
+    })
+    .optional(),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  // Only whether the binding exists is checked; it is not part of the parsed config.
+  EMAIL: z.unknown().optional(),
+});
+
+/** Production sends real mail: a transport, its credentials and a sender must be configured. */
+function requireMailTransport(
+  config: z.infer<typeof EmailSettings> & { APP_ENV: string },
+  ctx: z.RefinementCtx,
+) {
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  const transport = config.EMAIL_TRANSPORT;
+  if (config.APP_ENV === 'production' && (!transport || transport === 'outbox')) {
+    issue(
+      'EMAIL_TRANSPORT',
+      'production needs a mail transport: send_email (a [[send_email]] binding named EMAIL) or resend (the RESEND_API_KEY secret); the outbox table is for development only',
+    );
+  }
+  if (transport === 'send_email' && !config.EMAIL) {
+    issue('EMAIL', 'EMAIL_TRANSPORT=send_email needs a [[send_email]] binding named EMAIL');
+  }
+  if (transport === 'resend' && !config.RESEND_API_KEY) {
+    issue('RESEND_API_KEY', 'EMAIL_TRANSPORT=resend needs the RESEND_API_KEY secret');
+  }
+  if ((transport === 'send_email' || transport === 'resend') && !config.EMAIL_FROM) {
+    issue('EMAIL_FROM', `EMAIL_TRANSPORT=${transport} needs EMAIL_FROM, the sender address`);
+  }
+}
 
 const ConfigSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
@@ -76,9 +128,18 @@ const ConfigSchema = z.object({
   LIBSQL_AUTH_TOKEN: z.string().optional(),
   /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
   BENCH_METRICS: flag,
+  ...EmailSettings.shape,
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** The settings as the Worker uses them: mail checked, the EMAIL binding left out. */
+const CheckedConfigSchema = ConfigSchema.superRefine(requireMailTransport).transform(
+  ({ EMAIL, ...config }) => ({
+    ...config,
+    EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? ('outbox' as const),
+  }),
+);
+
+export type Config = z.infer<typeof CheckedConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -90,7 +151,7 @@ const cache = new WeakMap<object, Config>();
 export function readConfig(env: Partial<Bindings>): Config {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = CheckedConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);

@@ -513,7 +513,7 @@ export interface paths {
         };
         /**
          * Download an image or its thumbnail
-         * @description Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP, 404 until the image job has made it.
+         * @description Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP: 404 `thumbnail_not_ready` until the image job has made it, 404 `thumbnail_unavailable` for good when the image could not be decoded.
          */
         get: operations["getImage"];
         put?: never;
@@ -635,9 +635,29 @@ export interface paths {
         put?: never;
         /**
          * Queue a failed job again
-         * @description Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A message that matches no job type can never succeed and is refused with 422. Administrators only: 401 without a token, 403 for other accounts.
+         * @description Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A job that can never succeed is refused with 422 `not_retryable` (one that failed permanently, or whose mailed token was redacted when it was recorded), as is a message that matches no job type. Administrators only: 401 without a token, 403 for other accounts.
          */
         post: operations["adminRetryFailedJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cron task runs
+         * @description Every run of a scheduled task (token purge, outbox blanking, request-log roll-up, orphaned-image sweep, counter reconciliation), newest first: when it started and finished, its outcome and how many rows it touched. `?task=` keeps one task's runs. Administrators only: 401 without a token, 403 for other accounts.
+         */
+        get: operations["adminListJobRuns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1225,6 +1245,11 @@ export interface components {
              * @example null
              */
             retried_at: string | null;
+            /**
+             * @description false when queueing it again cannot succeed: the job failed permanently (an image that cannot be decoded), or a secret such as a mailed token was removed when it was recorded.
+             * @example true
+             */
+            retryable: boolean;
         };
         /** @description The message is back on the jobs queue. */
         FailedJobRetry: {
@@ -1237,6 +1262,50 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             retried_at: string;
+        };
+        JobRunList: {
+            items: components["schemas"]["JobRun"][];
+            /**
+             * @description Pass as `?cursor=` for the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description One run of a scheduled (cron) task. */
+        JobRun: {
+            /** @example 01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11 */
+            id: string;
+            /**
+             * @description purge_expired_tokens, blank_outbox_tokens, rollup_request_logs, sweep_orphan_images or reconcile_counters.
+             * @example rollup_request_logs
+             */
+            task: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description null while the task runs (or if its invocation died).
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            finished_at: string | null;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            outcome: "running" | "ok" | "error";
+            /**
+             * @description Rows the task changed, inserted or deleted (0 when there was nothing to do).
+             * @example 12
+             */
+            rows_touched: number;
+            /**
+             * @description The task's own summary, or the error message when it failed.
+             * @example days 2026-11-22..2026-11-23 recomputed; 1 daily_stats rows changed
+             */
+            detail: string | null;
         };
     };
     responses: never;
@@ -6001,7 +6070,7 @@ export interface operations {
     getImage: {
         parameters: {
             query?: {
-                /** @description thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 until it exists. */
+                /** @description thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 `thumbnail_not_ready` until it exists, 404 `thumbnail_unavailable` when the image could not be decoded. */
                 variant?: "thumbnail";
             };
             header?: {
@@ -6084,7 +6153,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** @description No image has this key (`image_not_found`); with `?variant=thumbnail`, the thumbnail is not made yet (`thumbnail_not_ready`, soon a 200) or never will be because the image could not be decoded (`thumbnail_unavailable`: use the original). */
             404: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6997,6 +7066,158 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors` for each field. */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListJobRuns: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1..100. */
+                limit?: number;
+                /** @description Opaque, signed position from the previous page's `next_cursor` (or its `Link: rel="next"`). A cursor that was altered or belongs to another list is 400. */
+                cursor?: string;
+                /** @description Only the runs of this task. */
+                task?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of task runs. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    /** @description RFC 8288 link to the next page (`rel="next"`), present when there is one. */
+                    Link?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunList"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
