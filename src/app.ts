@@ -9,13 +9,15 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { graphiqlPage } from './features/graphiql';
+import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
 import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
-import { sendsBearer } from './lib/auth';
+import { optionalAuth, sendsBearer } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
@@ -93,10 +95,16 @@ export function createApp() {
   app.use('*', requestId);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
+  app.use(GRAPHQL_PATH, requestLog);
+  app.use(GRAPHQL_PATH, graphqlErrorShape);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
+  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
+  app.use(GRAPHQL_PATH, graphiqlPage);
+  // GraphQL declares the bearer optional: it judges a token when one is sent.
+  app.use(GRAPHQL_PATH, optionalAuth);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
@@ -107,6 +115,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  app.route('/', graphqlRouter);
   documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
@@ -129,7 +138,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
+        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },

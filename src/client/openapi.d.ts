@@ -664,6 +664,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/graphql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run a GraphQL query from the URL
+         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         */
+        get: operations["graphqlGet"];
+        put?: never;
+        /**
+         * Run a GraphQL query or mutation
+         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Same bearer token, ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         */
+        post: operations["graphqlPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1306,6 +1330,61 @@ export interface components {
              * @example days 2026-11-22..2026-11-23 recomputed; 1 daily_stats rows changed
              */
             detail: string | null;
+        };
+        GraphQLResponse: {
+            /** @description The result, shaped like the query. */
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            errors?: components["schemas"]["GraphQLError"][];
+        };
+        GraphQLError: {
+            /** @example Only its author or an administrator may do this to the post. */
+            message: string;
+            locations?: {
+                line: number;
+                column: number;
+            }[];
+            path?: (string | number)[];
+            /** @description Always present, with at least `code`. */
+            extensions: {
+                /**
+                 * @description The REST problem code of the same failure (not_owner, post_not_found, validation_failed, rate_limited, ...) or a GraphQL one (graphql_validation_failed, query_too_deep, PERSISTED_QUERY_NOT_FOUND, ...).
+                 * @example not_owner
+                 */
+                code: string;
+                /**
+                 * @description The invalid argument.
+                 * @example body
+                 */
+                field?: string;
+                /** @description On internal errors: quote it when reporting. */
+                request_id?: string;
+            };
+        };
+        GraphQLRequest: {
+            /**
+             * @description The GraphQL document; may be left out when extensions.persistedQuery names a registered one.
+             * @example { posts(first: 2) { nodes { id body author { username } } } }
+             */
+            query?: string;
+            variables?: {
+                [key: string]: unknown;
+            };
+            /** @description Which operation of the document to run. */
+            operationName?: string;
+            /**
+             * @description Automatic persisted queries: `{ "persistedQuery": { "version": 1, "sha256Hash": "<sha256 of query>" } }`. Send the hash alone; on PERSISTED_QUERY_NOT_FOUND send it again with `query` to register it.
+             * @example {
+             *       "persistedQuery": {
+             *         "version": 1,
+             *         "sha256Hash": "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38"
+             *       }
+             *     }
+             */
+            extensions?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -7266,6 +7345,493 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    graphqlGet: {
+        parameters: {
+            query?: {
+                query?: string;
+                /** @description JSON object. */
+                variables?: string;
+                operationName?: string;
+                /** @description JSON, e.g. a persisted query: {"persistedQuery":{"version":1,"sha256Hash":"..."}}. */
+                extensions?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result. With `Accept: application/json` every GraphQL error is also a 200 (look at `errors`); resolver errors (not_owner, post_not_found, ...) are 200 with partial `data` either way. */
+            200: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A mutation sent over GET. */
+            405: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Cannot perform mutations over GET",
+                     *           "extensions": {
+                     *             "code": "method_not_allowed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Cannot perform mutations over GET",
+                     *           "extensions": {
+                     *             "code": "method_not_allowed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description Accept names neither application/graphql-response+json nor application/json. */
+            406: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The JSON body is larger than the REST body limit (payload_too_large). */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description POST with a body that is not application/json. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error: masked, with the request id. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+        };
+    };
+    graphqlPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The GraphQL request. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "query": "query Feed($first: Int) { posts(first: $first) { nodes { id body } } }",
+                 *       "variables": {
+                 *         "first": 5
+                 *       },
+                 *       "operationName": "Feed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GraphQLRequest"];
+            };
+        };
+        responses: {
+            /** @description The result. With `Accept: application/json` every GraphQL error is also a 200 (look at `errors`); resolver errors (not_owner, post_not_found, ...) are 200 with partial `data` either way. */
+            200: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description Accept names neither application/graphql-response+json nor application/json. */
+            406: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The JSON body is larger than the REST body limit (payload_too_large). */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description POST with a body that is not application/json. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error: masked, with the request id. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };

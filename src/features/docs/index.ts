@@ -1,39 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
 
 export const DOCS_ASSET_BASE = '/docs/assets';
 
-// Everything the page loads comes from this Worker: Swagger UI's files are static assets
-// (public/docs/assets, copied from swagger-ui-dist), and the CSP forbids any other host.
-const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const page = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>μblog API reference</title>
-<link rel="stylesheet" href="${DOCS_ASSET_BASE}/swagger-ui.css">
-<link rel="icon" href="${DOCS_ASSET_BASE}/favicon-32x32.png">
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="${DOCS_ASSET_BASE}/swagger-ui-bundle.js"></script>
-<script src="/docs/init.js"></script>
-</body>
-</html>
-`;
+const page = htmlDocument(
+  'μblog API reference',
+  [
+    `<link rel="stylesheet" href="${DOCS_ASSET_BASE}/swagger-ui.css">`,
+    `<link rel="icon" href="${DOCS_ASSET_BASE}/favicon-32x32.png">`,
+  ],
+  [
+    '<div id="swagger-ui"></div>',
+    `<script src="${DOCS_ASSET_BASE}/swagger-ui-bundle.js"></script>`,
+    '<script src="/docs/init.js"></script>',
+  ],
+);
 
 const getDocs = createRoute({
   method: 'get',
@@ -53,8 +36,4 @@ const getDocs = createRoute({
   },
 });
 
-export const docsRouter = createRouter().openapi(getDocs, (c) => {
-  c.header('Content-Security-Policy', DOCS_CSP);
-  c.header('Cache-Control', 'public, max-age=300');
-  return c.html(page, 200);
-});
+export const docsRouter = createRouter().openapi(getDocs, (c) => selfOnlyHtmlPage(c, page));
