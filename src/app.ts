@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase } from './db/client';
@@ -19,12 +19,16 @@ import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { optionalAuth, sendsBearer } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import { callerCaching } from './lib/caching';
 import { onError, problemResponse } from './lib/errors';
+import { entityTags } from './lib/etag';
+import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
-import { notFound, payloadTooLarge } from './lib/problem';
+import { payloadTooLarge } from './lib/problem';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
-import { createRouter } from './lib/router';
+import { declaredBodyTypes } from './lib/request-validation';
+import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
 
@@ -35,6 +39,7 @@ export const EXPOSED_HEADERS = [
   'Location',
   'Link',
   'Retry-After',
+  'Allow',
 ];
 
 /**
@@ -77,9 +82,13 @@ const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
   })(c, next),
 );
 
-// Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
+// Only JSON bodies are read whole, so only they need this limit, and only where a JSON body is
+// taken: uploads (multipart) are limited by the upload code while they stream, and a body of a
+// type the route does not take is refused with 415 unread, not mistaken for too large a JSON.
 const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
-  if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+  if (!isJson(c.req.header('Content-Type'))) return next();
+  const takes = declaredBodyTypes(c);
+  if (takes && !takes.includes(JSON_MEDIA_TYPE)) return next();
   const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
   return bodyLimit({
     maxSize,
@@ -100,7 +109,13 @@ export function createApp() {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
-  app.use('*', etag());
+  // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
+  app.use(
+    '*',
+    callerCaching(() => app.openAPIRegistry),
+  );
+  // A health probe always gets the live answer, so /health is never tagged (and never 304).
+  app.use('*', except('/health', entityTags));
   // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
   app.use(GRAPHQL_PATH, graphiqlPage);
   // GraphQL declares the bearer optional: it judges a token when one is sent.
@@ -138,7 +153,7 @@ export function createApp() {
       title: 'μblog on the edge',
       version: '1.0.0',
       description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
+        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).",
       license: { name: 'MIT', identifier: 'MIT' },
       contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
     },
@@ -148,13 +163,7 @@ export function createApp() {
   }));
 
   app.notFound((c) =>
-    problemResponse(
-      c,
-      notFound(
-        `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
-        'route_not_found',
-      ),
-    ),
+    problemResponse(c, unmatchedRoute(app, c.req.method, new URL(c.req.url).pathname)),
   );
   app.onError(onError);
   return app;

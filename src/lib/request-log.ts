@@ -4,6 +4,7 @@ import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../env';
 import type { JobMessage, RequestLogEntry } from '../jobs/messages';
 import { newId } from './ids';
+import { logError } from './log';
 
 const MAX_ROUTE_LENGTH = 200;
 const MAX_PATH_LENGTH = 2000;
@@ -89,14 +90,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
         const entry = await buildLogEntry(c, { startedAt, durationMs });
         await c.env.JOBS.send(requestLogMessage([entry]));
       } catch (err) {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'request log not sent',
-            request_id: c.get('requestId'),
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+        logError({ msg: 'request log not sent', request_id: c.get('requestId') }, err);
       }
     })(),
   );

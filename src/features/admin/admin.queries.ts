@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { startsWith, startsWithIgnoringCase } from '../../db/prefix';
 import {
   dailyStats,
   failedJobs,
@@ -17,9 +18,6 @@ const before = (at: unknown, id: unknown, position: Keyset | null) =>
   position
     ? sql`(${at} < ${position.at} or (${at} = ${position.at} and ${id} < ${position.id}))`
     : undefined;
-
-/** LIKE pattern for a literal prefix: %, _ and the escape character itself are escaped. */
-const prefixPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 const adminUserColumns = {
   id: users.id,
@@ -40,15 +38,17 @@ export async function listUsers(
   db: Database,
   input: { q?: string; limit: number; after: Keyset | null },
 ) {
-  const pattern = input.q ? prefixPattern(input.q.toLowerCase()) : null;
   return db
     .select(adminUserColumns)
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
     .where(
       and(
-        pattern
-          ? sql`(lower(${users.username}) like ${pattern} escape '\\' or lower(${users.email}) like ${pattern} escape '\\')`
+        input.q
+          ? or(
+              startsWithIgnoringCase(users.username, input.q),
+              startsWithIgnoringCase(users.email, input.q),
+            )
           : undefined,
         before(users.createdAt, users.id, input.after),
       ),
@@ -125,9 +125,7 @@ export async function listRequestLogs(db: Database, input: RequestLogQuery) {
       and(
         input.method ? eq(requestLogs.method, input.method) : undefined,
         statusFilter(input.status),
-        input.path
-          ? sql`${requestLogs.path} like ${prefixPattern(input.path)} escape '\\'`
-          : undefined,
+        input.path ? startsWith(requestLogs.path, input.path) : undefined,
         input.username
           ? sql`lower(${requestLogs.username}) = ${input.username.toLowerCase()}`
           : undefined,

@@ -80,7 +80,6 @@ async function tokenResponse(
     const maxAge = Math.floor((refresh.session.expiresAt.getTime() - now.getTime()) / 1000);
     c.header('Set-Cookie', refreshCookie(refresh.token, maxAge));
   }
-  c.header('Cache-Control', 'no-store');
   return c.json({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
 }
 

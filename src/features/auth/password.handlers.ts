@@ -6,6 +6,7 @@ import { accountTakenConflict } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { assertCurrentPassword } from '../../lib/current-password';
 import { queueEmail } from '../../lib/emails';
+import { logError } from '../../lib/log';
 import type { OneTimePurpose } from '../../lib/one-time-tokens';
 import { hashPassword } from '../../lib/passwords';
 import { conflict, unauthorized } from '../../lib/problem';
@@ -77,14 +78,7 @@ export const requestPasswordReset: Handler<typeof routes.requestPasswordReset> =
   // After the response, so its timing says nothing about whether the account exists.
   c.executionCtx.waitUntil(
     emailPasswordReset(c.get('db'), c.env.JOBS, email).catch((err) =>
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          event: 'password_reset_failed',
-          request_id: c.get('requestId'),
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      ),
+      logError({ event: 'password_reset_failed', request_id: c.get('requestId') }, err),
     ),
   );
   return c.body(null, 202);

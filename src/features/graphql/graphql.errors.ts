@@ -1,6 +1,6 @@
-import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { GraphQLError } from 'graphql';
 import { toApiError } from '../../lib/errors';
+import { logError } from '../../lib/log';
 import type { ApiError } from '../../lib/problem';
 
 /**
@@ -9,9 +9,12 @@ import type { ApiError } from '../../lib/problem';
  * client gets the request id, the log gets the detail.
  */
 
-/** Invalid input in one argument: by default the same `validation_failed` as a REST 422. */
+/**
+ * Invalid input in one argument: by default the same `validation_failed` as a REST 422. The
+ * message names the argument ("content must be 1 to 240 characters").
+ */
 export const invalidArgument = (field: string, message: string, code = 'validation_failed') =>
-  new GraphQLError(`${field}: ${message}`, { extensions: { code, field } });
+  new GraphQLError(message, { extensions: { code, field } });
 
 /** A refusal before execution (parse, validation, limits, persisted queries). */
 export const requestError = (message: string, code: string) =>
@@ -31,23 +34,6 @@ function fromApiError(err: ApiError, base: GraphQLError): GraphQLError {
   });
 }
 
-/**
- * For the log: drizzle's query errors repeat the SQL and its bound values in their message and
- * stack, so only the driver's own error (the cause) is described for them.
- */
-function describe(err: unknown): unknown {
-  if (err instanceof DrizzleQueryError) {
-    const cause = err.cause;
-    return {
-      name: err.name,
-      cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown',
-    };
-  }
-  return err instanceof Error
-    ? { name: err.name, message: err.message, stack: err.stack }
-    : String(err);
-}
-
 export interface ErrorScope {
   requestId: string;
   method: string;
@@ -56,15 +42,14 @@ export interface ErrorScope {
 
 function masked(err: unknown, scope: ErrorScope, base?: GraphQLError): GraphQLError {
   // The details go to the logs (Workers Observability), never to the client.
-  console.error(
-    JSON.stringify({
-      level: 'error',
+  logError(
+    {
       request_id: scope.requestId,
       method: scope.method,
       path: scope.path,
       graphql_path: base?.path,
-      error: describe(err),
-    }),
+    },
+    err,
   );
   return new GraphQLError(
     'Something went wrong on our side. Quote the request_id if you report it.',

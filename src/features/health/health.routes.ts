@@ -9,7 +9,7 @@ export const getHealth = createRoute({
   tags: ['Service'],
   summary: 'Check the service and its database',
   description:
-    'Runs a trivial query against the database. 200 when everything answers; 503 names the failing part.',
+    'Runs a trivial query against the database. 200 when everything answers; 503 names the failing part. Never cached and never tagged with an ETag, so a probe always gets the live answer.',
   security: [],
   responses: {
     200: {

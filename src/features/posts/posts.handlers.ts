@@ -2,10 +2,11 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { varyOnAuthorization } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
+import { isMultipart } from '../../lib/media-type';
 import { keysetPage } from '../../lib/pagination';
+import { createPostFromForm } from './post-image.handlers';
 import { editPost, postNotFound, removePost } from './posts.actions';
 import {
   findPost,
@@ -24,7 +25,6 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
   const viewerId = c.get('auth')?.userId ?? null;
   const db = c.get('db');
   const origin = originOf(c);
-  varyOnAuthorization(c);
   if (likedBy !== undefined) {
     const page = await keysetPage(c, {
       scope: listScopes.postsLikedBy(likedBy, author),
@@ -49,8 +49,9 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
 
 export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
   const auth = currentUser(c);
-  const input = c.req.valid('json');
   const { 'idempotency-key': key } = c.req.valid('header');
+  if (isMultipart(c.req.header('Content-Type'))) return createPostFromForm(c, key);
+  const input = c.req.valid('json');
   return respondCreated(c, {
     key,
     request: input,
@@ -71,7 +72,6 @@ export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async 
 export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await findPost(c.get('db'), id, c.get('auth')?.userId ?? null);
-  varyOnAuthorization(c);
   if (!row) throw postNotFound();
   return c.json(renderPost(originOf(c), row), 200);
 };

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { startsWithIgnoringCase } from '../../db/prefix';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
@@ -46,9 +47,7 @@ export function listProfiles(
   return selectProfiles(db)
     .where(
       and(
-        input.q === undefined
-          ? undefined
-          : sql`lower(${users.username}) >= lower(${input.q}) and lower(${users.username}) < lower(${input.q}) || char(1114111)`,
+        input.q === undefined ? undefined : startsWithIgnoringCase(users.username, input.q),
         input.position
           ? sql`(${users.createdAt}, ${users.id}) < (${input.position.at}, ${input.position.id})`
           : undefined,

@@ -5,7 +5,8 @@ import { accountTakenConflict, takenConflict, toUser, type UserRow } from '../..
 import { currentUser } from '../../lib/auth';
 import { assertCurrentPassword } from '../../lib/current-password';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
+import { assertIfMatch } from '../../lib/etag';
+import { logError } from '../../lib/log';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { EMAIL_VERIFICATION_TTL_MS, newEmailedToken } from '../../lib/tokens';
@@ -30,7 +31,6 @@ async function currentAccount(c: Context<AppEnv>) {
 
 export const getMe: Handler<typeof routes.getMe> = async (c) => {
   const { view } = await currentAccount(c);
-  varyOnAuthorization(c);
   return c.json(view, 200);
 };
 
@@ -97,7 +97,6 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
     });
   }
   const { view: updated } = await currentAccount(c);
-  varyOnAuthorization(c);
   return c.json(updated, 200);
 };
 
@@ -110,14 +109,7 @@ export const deleteMe: Handler<typeof routes.deleteMe> = async (c) => {
     await c.env.JOBS.send({ type: 'account.cleanup', user_id: row.id });
   } catch (err) {
     // The nightly orphaned-image sweep removes the objects if this message never lands.
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        event: 'account_cleanup_queue_failed',
-        user_id: row.id,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ event: 'account_cleanup_queue_failed', user_id: row.id }, err);
   }
   return c.body(null, 204);
 };
