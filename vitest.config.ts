@@ -23,6 +23,9 @@ export default defineConfig({
                 JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
                 IP_HASH_SALT: 'test-salt',
                 TEST_MIGRATIONS: migrations,
+                // The contract fuzzer's budget (runs per operation) and seed, from the shell.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
               },
               // miniflare's send_email binding for the binding transport's test: it accepts
               // only this sender and this recipient, as Email Service would a verified set.

@@ -8171,7 +8171,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8434,7 +8436,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -155,13 +155,6 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
   content: { 'application/json': { schema } },
 });
 
-export const RequestIdHeader = {
-  'X-Request-Id': {
-    description: 'The request id (echoed when the client sent a sane one).',
-    schema: { type: 'string' as const },
-  },
-};
-
 export const TAGS = [
   { name: 'Auth', description: 'Registration, login, token refresh, password and email flows.' },
   { name: 'Users', description: 'The signed-in account.' },

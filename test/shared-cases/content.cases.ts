@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { batchNamed } from '../../src/db/batch';
 import type { Database } from '../../src/db/client';
 import { images, likes, posts, profiles } from '../../src/db/schema';
 import { findImage } from '../../src/features/images/images.queries';
 import {
   likePost,
   listLikes,
+  listLikesOfPosts,
   postExists,
   unlikePost,
 } from '../../src/features/posts/likes.queries';
@@ -157,8 +159,8 @@ export const contentCases: CaseSuite = (engine) => {
     const id = newId(T0);
     // The multipart create's batch: the images row, createPostStatements, the cleanup.
     const uploadBatch = (db: Database, key: string) =>
-      db.batch([
-        db.insert(images).values({
+      batchNamed(db, {
+        imageRow: db.insert(images).values({
           key,
           ownerId: user.id,
           purpose: 'post',
@@ -168,14 +170,14 @@ export const contentCases: CaseSuite = (engine) => {
           height: 3,
         }),
         ...createPostStatements(db, { id, authorId: user.id, body: 'pic', imageKey: key, now: T0 }),
-        deleteImageUnlessPosted(db, key),
-      ]);
+        unusedImage: deleteImageUnlessPosted(db, key),
+      });
     const first = await uploadBatch(db, `u/${user.id}/first.webp`);
-    const [row] = first[3] as Awaited<ReturnType<typeof findPost>>[];
+    const [row] = first.post;
     expect(row).toMatchObject({ id, imageKey: `u/${user.id}/first.webp`, imageWidth: 2 });
     // The retry (same post id, a new upload) finds the post written: its own row goes again.
     const retry = await uploadBatch(db, `u/${user.id}/retry.webp`);
-    expect((retry[3] as { imageKey: string }[])[0]?.imageKey).toBe(`u/${user.id}/first.webp`);
+    expect(retry.post[0]?.imageKey).toBe(`u/${user.id}/first.webp`);
     expect((await db.select({ key: images.key }).from(images)).map((r) => r.key)).toEqual([
       `u/${user.id}/first.webp`,
     ]);
@@ -354,6 +356,45 @@ export const contentCases: CaseSuite = (engine) => {
     expect(rest.map((l) => l.username)).toEqual(['liker0']);
     expect(await postExists(db, post.id)).toBe(true);
     expect(await postExists(db, newId())).toBe(false);
+  });
+
+  it('listLikesOfPosts: the first likes of many posts in one statement, per post, after a position', async () => {
+    const { db } = engine();
+    const author = await insertUser(db);
+    const [busy, quiet, none] = [
+      await insertPost(db, author.id),
+      await insertPost(db, author.id),
+      await insertPost(db, author.id),
+    ];
+    const likers = [];
+    for (let i = 0; i < 4; i++) {
+      const u = await insertUser(db);
+      likers.push(u);
+      await insertLike(db, busy.id, u.id, at(i));
+    }
+    await insertLike(db, quiet.id, likers[0]!.id, at(10));
+    const page = await listLikesOfPosts(db, {
+      postIds: [busy.id, quiet.id, none.id, busy.id],
+      position: null,
+      limit: 2,
+    });
+    // limit + 1 rows per post, newest first.
+    expect(page.get(busy.id)?.map((l) => l.userId)).toEqual([
+      likers[3]!.id,
+      likers[2]!.id,
+      likers[1]!.id,
+    ]);
+    expect(page.get(quiet.id)).toEqual([
+      { postId: quiet.id, userId: likers[0]!.id, likedAt: T0 + 10 },
+    ]);
+    expect(page.get(none.id)).toEqual([]);
+    const after = await listLikesOfPosts(db, {
+      postIds: [busy.id],
+      position: { at: T0 + 2, id: likers[2]!.id },
+      limit: 2,
+    });
+    expect(after.get(busy.id)?.map((l) => l.userId)).toEqual([likers[1]!.id, likers[0]!.id]);
+    expect((await listLikesOfPosts(db, { postIds: [], position: null, limit: 2 })).size).toBe(0);
   });
 
   it('findImage returns the stored metadata or null', async () => {

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { startsWith, startsWithIgnoringCase } from '../../db/prefix';
 import {
   dailyStats,
@@ -12,12 +13,6 @@ import {
 } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
 import { NEXT_TOKEN_GENERATION } from '../../lib/revocation';
-
-/** Rows newer-first strictly after `position` in (column, id) order. */
-const before = (at: unknown, id: unknown, position: Keyset | null) =>
-  position
-    ? sql`(${at} < ${position.at} or (${at} = ${position.at} and ${id} < ${position.id}))`
-    : undefined;
 
 const adminUserColumns = {
   id: users.id,
@@ -50,7 +45,7 @@ export async function listUsers(
               startsWithIgnoringCase(users.email, input.q),
             )
           : undefined,
-        before(users.createdAt, users.id, input.after),
+        keysetBefore(users.createdAt, users.id, input.after),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))
@@ -131,7 +126,7 @@ export async function listRequestLogs(db: Database, input: RequestLogQuery) {
           : undefined,
         input.since ? gte(requestLogs.createdAt, new Date(input.since)) : undefined,
         input.until ? lt(requestLogs.createdAt, new Date(input.until)) : undefined,
-        before(requestLogs.createdAt, requestLogs.id, input.after),
+        keysetBefore(requestLogs.createdAt, requestLogs.id, input.after),
       ),
     )
     .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
@@ -149,7 +144,7 @@ export async function listFailedJobs(db: Database, input: { limit: number; after
   return db
     .select()
     .from(failedJobs)
-    .where(before(failedJobs.failedAt, failedJobs.id, input.after))
+    .where(keysetBefore(failedJobs.failedAt, failedJobs.id, input.after))
     .orderBy(desc(failedJobs.failedAt), desc(failedJobs.id))
     .limit(input.limit + 1);
 }
@@ -176,7 +171,7 @@ export async function listJobRuns(
     .where(
       and(
         input.task ? eq(jobRuns.job, input.task) : undefined,
-        before(jobRuns.startedAt, jobRuns.id, input.after),
+        keysetBefore(jobRuns.startedAt, jobRuns.id, input.after),
       ),
     )
     .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))

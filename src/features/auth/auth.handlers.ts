@@ -5,6 +5,7 @@ import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
 import { newId } from '../../lib/ids';
+import { originOf } from '../../lib/media-urls';
 import { hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { unauthorized } from '../../lib/problem';
 import { clientAddress, enforceRateLimit } from '../../lib/rate-limit';
@@ -117,7 +118,7 @@ export const register: Handler<typeof routes.register> = async (c) => {
       avatarKey: null,
       postCount: 0,
     },
-    new URL(c.req.url).origin,
+    originOf(c),
   );
   return c.json({ user }, 201);
 };

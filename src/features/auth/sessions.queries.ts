@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/client';
 import { sessions, users } from '../../db/schema';
 import { changedRows } from '../../lib/db-errors';
@@ -85,21 +86,36 @@ export async function findSessionByTokenHash(
 }
 
 /** Neither revoked nor past its sliding expiry or its family's absolute end. */
-const usable = (now: Date, alias: 'p' | 'sessions') => {
-  const t = sql.raw(alias);
+const usable = (now: Date, table: 'p' | 'sessions') => {
+  const t = sql.raw(table);
   return sql`${t}.revoked_at is null and ${t}.expires_at > ${now.getTime()} and ${t}.family_expires_at > ${now.getTime()}`;
 };
 
 // The child copies user, family and the family's end from its parent inside the INSERT ...
 // SELECT, whose WHERE is the guard: the row is only written when the parent is still in the
-// stated condition. The SELECT lists every sessions column in schema order (drizzle inserts
-// into all of them).
+// stated condition. The selection is keyed by column name; drizzle refuses one that does not
+// match the table.
+const parent = alias(sessions, 'p');
 const insertChild = (db: Database, parentId: string, child: NewSession, now: Date, guard: SQL) =>
-  db.insert(sessions).select(sql`
-    select ${child.id}, p.user_id, p.family_id, p.id, ${child.tokenHash}, ${child.expiresAt.getTime()},
-           null, null, ${child.userAgent}, ${now.getTime()}, p.family_expires_at, null
-    from ${sessions} p
-    where p.id = ${parentId} and ${usable(now, 'p')} and ${guard}`);
+  db.insert(sessions).select(
+    db
+      .select({
+        id: sql`${child.id}`.as('id'),
+        userId: parent.userId,
+        familyId: parent.familyId,
+        parentId: parent.id,
+        tokenHash: sql`${child.tokenHash}`.as('token_hash'),
+        expiresAt: sql`${child.expiresAt.getTime()}`.as('expires_at'),
+        rotatedAt: sql`null`.as('rotated_at'),
+        revokedAt: sql`null`.as('revoked_at'),
+        userAgent: sql`${child.userAgent}`.as('user_agent'),
+        createdAt: sql`${now.getTime()}`.as('created_at'),
+        familyExpiresAt: parent.familyExpiresAt,
+        graceUsedAt: sql`null`.as('grace_used_at'),
+      })
+      .from(parent)
+      .where(sql`${parent.id} = ${parentId} and ${usable(now, 'p')} and ${guard}`),
+  );
 
 /**
  * Rotates an unspent session into a child, in one batch (one transaction). When two refreshes

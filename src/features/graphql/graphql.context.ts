@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Context } from 'hono';
 import type { Database } from '../../db/client';
 import type { AppEnv, AuthContext, Bindings, Config } from '../../env';
+import { originOf } from '../../lib/media-urls';
 import type { Keyset } from '../../lib/pagination';
 import { type LikeOfPost, listLikesOfPosts } from '../posts/likes.queries';
 import { findPostsByIds, type PostRow } from '../posts/posts.queries';
@@ -20,6 +21,9 @@ export type GraphQLContext = {
   loaders: Loaders;
 };
 
+/** A User as resolvers pass it on: a user row joined with its profile. */
+export type UserNode = Omit<ProfileRow, 'updatedAt'>;
+
 export interface LikesPageKey {
   postId: string;
   position: Keyset | null;
@@ -36,7 +40,7 @@ const byKey = <K, V>(keys: readonly K[], rows: Map<K, V>) => keys.map((k) => row
  */
 function createLoaders(db: Database, viewerId: string | null) {
   return {
-    userById: new DataLoader<string, ProfileRow | null>(async (ids) => {
+    userById: new DataLoader<string, UserNode | null>(async (ids) => {
       const rows = await findProfilesByUserIds(db, ids);
       return byKey(ids, new Map(rows.map((row) => [row.userId, row])));
     }),
@@ -82,7 +86,7 @@ export function createContext(c: Context<AppEnv>): GraphQLContext {
     env: c.env,
     config: c.get('config'),
     auth,
-    origin: new URL(c.req.url).origin,
+    origin: originOf(c),
     requestId: c.get('requestId') ?? '',
     loaders: createLoaders(db, auth?.userId ?? null),
   };

@@ -6,9 +6,6 @@ import { THUMBNAIL_TYPE, THUMBNAIL_VARIANT } from '../../lib/uploads';
 import { findImage } from './images.queries';
 import type { getImage } from './images.routes';
 
-const HTTP_OK = 200;
-const HTTP_PARTIAL_CONTENT = 206;
-const HTTP_NOT_MODIFIED = 304;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Defence in depth: even if a browser rendered the bytes as a document, it could run nothing.
 const IMAGE_CSP = "default-src 'none'; sandbox";
@@ -72,7 +69,7 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
   });
   if (ifNoneMatchMatches(headers['if-none-match'], object.httpEtag)) {
     await object.body.cancel();
-    return new Response(null, { status: HTTP_NOT_MODIFIED, headers: out });
+    return new Response(null, { status: 304, headers: out });
   }
 
   out.set('Content-Disposition', 'inline');
@@ -86,8 +83,8 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
       `bytes ${served.offset}-${served.offset + served.length - 1}/${object.size}`,
     );
     out.set('Content-Length', String(served.length));
-    return new Response(object.body, { status: HTTP_PARTIAL_CONTENT, headers: out });
+    return new Response(object.body, { status: 206, headers: out });
   }
   out.set('Content-Length', String(object.size));
-  return new Response(object.body, { status: HTTP_OK, headers: out });
+  return new Response(object.body, { status: 200, headers: out });
 };

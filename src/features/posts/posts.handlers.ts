@@ -1,10 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { isMultipart } from '../../lib/media-type';
+import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { createPostFromForm } from './post-image.handlers';
 import { editPost, postNotFound, removePost } from './posts.actions';
@@ -17,8 +17,6 @@ import {
 import type * as routes from './posts.routes';
 import { POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
-
-const originOf = (c: Context) => new URL(c.req.url).origin;
 
 export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c) => {
   const { limit, cursor, author, liked_by: likedBy } = c.req.valid('query');

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { startsWithIgnoringCase } from '../../db/prefix';
 import { affectedRows } from '../../db/result';
 import { profiles, users } from '../../db/schema';
@@ -48,9 +49,7 @@ export function listProfiles(
     .where(
       and(
         input.q === undefined ? undefined : startsWithIgnoringCase(users.username, input.q),
-        input.position
-          ? sql`(${users.createdAt}, ${users.id}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(users.createdAt, users.id, input.position),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))

@@ -7,6 +7,7 @@ import { assertCurrentPassword } from '../../lib/current-password';
 import { queueEmail } from '../../lib/emails';
 import { assertIfMatch } from '../../lib/etag';
 import { logError } from '../../lib/log';
+import { originOf } from '../../lib/media-urls';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { EMAIL_VERIFICATION_TTL_MS, newEmailedToken } from '../../lib/tokens';
@@ -26,7 +27,7 @@ async function currentAccount(c: Context<AppEnv>) {
   const row = await findUser(c.get('db'), currentUser(c).userId);
   // authenticate found the user a moment ago; gone now means deleted in between.
   if (!row) throw unauthorized('The account no longer exists.', 'account_gone');
-  return { row, view: toUser(row, new URL(c.req.url).origin) };
+  return { row, view: toUser(row, originOf(c)) };
 }
 
 export const getMe: Handler<typeof routes.getMe> = async (c) => {
