@@ -17,7 +17,7 @@ import { postsRouter } from './features/posts';
 import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
-import { authenticate } from './lib/auth';
+import { optionalAuth, sendsBearer } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { callerCaching } from './lib/caching';
 import { onError, problemResponse } from './lib/errors';
@@ -44,8 +44,8 @@ export const EXPOSED_HEADERS = [
 
 /**
  * Config and the database for this request. On D1 the request gets its own session (writes
- * start at the primary; reads start from the client's bookmark, or anywhere) and the
- * response hands back the session's latest bookmark.
+ * and requests with a bearer token start at the primary; other reads start from the client's
+ * bookmark, or anywhere) and the response hands back the session's latest bookmark.
  */
 const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
@@ -54,7 +54,7 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   const database = openDatabase(
     usage ? { DB: meteredD1(c.env.DB, usage) } : c.env,
     config,
-    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)),
+    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER), sendsBearer(c)),
   );
   c.set('db', database.db);
   await next();
@@ -116,10 +116,10 @@ export function createApp() {
   );
   // A health probe always gets the live answer, so /health is never tagged (and never 304).
   app.use('*', except('/health', entityTags));
-  app.use(`${API_PREFIX}/*`, authenticate);
   // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
   app.use(GRAPHQL_PATH, graphiqlPage);
-  app.use(GRAPHQL_PATH, authenticate);
+  // GraphQL declares the bearer optional: it judges a token when one is sent.
+  app.use(GRAPHQL_PATH, optionalAuth);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);

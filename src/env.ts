@@ -114,6 +114,13 @@ const ConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
   REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+  /** The absolute lifetime of a refresh family (one login), however often it rotates. */
+  REFRESH_FAMILY_MAX_DAYS: z.coerce
+    .number({ error: 'REFRESH_FAMILY_MAX_DAYS must be a whole number of days' })
+    .int({ error: 'REFRESH_FAMILY_MAX_DAYS must be a whole number of days' })
+    .min(1, { error: 'REFRESH_FAMILY_MAX_DAYS must be at least 1' })
+    .max(3650, { error: 'REFRESH_FAMILY_MAX_DAYS must be at most 3650' })
+    .default(90),
   REQUIRE_VERIFIED_EMAIL: flag,
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),

@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email or username and password
-         * @description Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP and per account identifier.
+         * @description Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP (IPv6 per /64) and per account: email and username of one account share one budget.
          */
         post: operations["login"];
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Trade the refresh cookie for a new access token
-         * @description Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. Presenting a spent token again revokes its whole family (every session descended from that login) and answers 401 — except in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after rotation, in which the just-rotated token may refresh exactly once more, so two tabs refreshing at the same instant do not log the user out. A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie.
+         * @description Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. A session family (one login and its rotations) also ends REFRESH_FAMILY_MAX_DAYS (90 by default) after the login, however often it rotates; each cookie lives no longer than its family. Presenting a spent token again revokes its whole family and every access token of the account, and answers 401 — except once, in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after the rotation, so two tabs refreshing at the same instant both stay signed in: that replay gets an access token only, with no Set-Cookie (no new refresh token, so a replay cannot branch the family). A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie. An Authorization header is ignored here.
          */
         post: operations["refreshToken"];
         delete?: never;
@@ -115,9 +115,29 @@ export interface paths {
         put?: never;
         /**
          * Log out this session family
-         * @description Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. Access tokens already issued stay valid until they expire (15 minutes by default). Refused with 403 when the Origin is present and not allowed.
+         * @description Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. An Authorization header is ignored (a stale one does not stop the logout). Access tokens already issued stay valid until they expire (15 minutes by default); POST /auth/logout-all ends those too. Refused with 403 when the Origin is present and not allowed.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out everywhere
+         * @description Revokes every session family of the account (every device) and makes every access token issued so far fail at once, the one used for this call included, and clears the refresh cookie. The next login starts afresh. For a stolen device or a suspected leak; changing the password does the same for every other device.
+         */
+        post: operations["logoutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -135,7 +155,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Access tokens already issued stay valid until they expire (15 minutes by default). A wrong current password is 403. Rate limited per account.
+         * @description Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Every access token issued before, the caller's included, stops working at once: refresh (with the surviving cookie) or log in for a new one. A wrong current password is 403. Rate limited per account.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -155,7 +175,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password reset token
-         * @description Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour (earlier unused reset tokens stop working). Rate limited per IP.
+         * @description Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour to the account address (earlier unused reset tokens stop working); a pending, unverified new address never gets one. Rate limited per IP (IPv6 per /64) and per address.
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -175,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with an emailed reset token
-         * @description The token works once and for 1 hour. Revokes every session (refresh token family) of the account; access tokens already issued stay valid until they expire. Does not log in. An unknown, used or expired token is a 422 on /body/token.
+         * @description The token works once and for 1 hour. Revokes every session (refresh token family) and every access token of the account at once. Does not log in. An unknown, used or expired token is a 422 on /body/token.
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -195,7 +215,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm the email address with the emailed token
-         * @description Marks the address verified. The token (from the welcome email) works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).
+         * @description Marks the address the token was mailed to verified: the account address (welcome email), or a pending new address from PATCH /users/me, which then becomes the account address. The token works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token; 409 `email_taken` when another account took the pending address meanwhile. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).
          */
         post: operations["verifyEmail"];
         delete?: never;
@@ -215,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Email a new verification token
-         * @description Queues a new welcome email with a fresh 48-hour token; earlier unused verification tokens stop working. 409 when the address is already verified. Rate limited per IP.
+         * @description Queues a fresh 48-hour verification token: to the pending new address when there is one, else a new welcome email to the account address; earlier unused verification tokens stop working. 409 when the address is already verified and no change is pending. Rate limited per IP.
          */
         post: operations["resendVerificationEmail"];
         delete?: never;
@@ -240,14 +260,14 @@ export interface paths {
         post?: never;
         /**
          * Delete the account and everything it owns
-         * @description Deletes, in one batch, the account, its profile, sessions, tokens, statuses, posts (with their likes) and likes (other people's posts it liked lose that like), and image rows; the stored image objects are removed afterwards by a queued clean-up job. Access tokens stop working at once.
+         * @description Needs the account password in the body (`current_password`: 422 when missing, 403 `wrong_password` when wrong; rate limited per account), so a stolen access token alone cannot delete the account. Deletes, in one batch, the account, its profile, sessions, tokens, statuses, posts (with their likes) and likes (other people's posts it liked lose that like), and image rows; the stored image objects are removed afterwards by a queued clean-up job. Access tokens stop working at once.
          */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /**
          * Change username or email
-         * @description Both are unique case-insensitively (409 when taken). A new email is unverified and gets a fresh verification email (tokens sent to the old address stop working); changing the email is rate limited per account. When REQUIRE_VERIFIED_EMAIL is on, an unverified account may fix its email but not change its username (403).
+         * @description Both are unique case-insensitively (409 when taken). A different email needs `current_password` (422 when missing, 403 `wrong_password` when wrong; password checks are rate limited per account) and does not replace the current address at once: it is held as `pending_email`, and a token is mailed to it; posting that token to /auth/verify-email makes it the account address. Until then login, password resets and notices keep using the current address, and the current address is told of the change (a notice without any token). The change spends every unused password-reset and verification token of the account. Sending the current address again (in any letter case) drops a pending change. Changing the email is rate limited per account. When REQUIRE_VERIFIED_EMAIL is on, an unverified account may fix its email but not change its username (403).
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -718,11 +738,22 @@ export interface components {
         User: {
             /** @example 01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11 */
             id: string;
-            /** @example ada@example.com */
+            /**
+             * @description The address in use: for login, password resets and notices.
+             * @example ada@example.com
+             */
             email: string;
+            /**
+             * @description A new address asked for with PATCH /users/me and not yet verified (else null). It replaces `email` when the token mailed to it is posted to /auth/verify-email; until then it is used for nothing.
+             * @example null
+             */
+            pending_email: string | null;
             /** @example ada_l */
             username: string;
-            /** @example false */
+            /**
+             * @description Whether `email` is verified.
+             * @example false
+             */
             email_verified: boolean;
             /** @example false */
             is_admin: boolean;
@@ -825,6 +856,12 @@ export interface components {
             /** @example kq3v1hV6nN0m7Zl2c4dB8yXy0e7wQ9rT5uI1oP3aS6f */
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "ada@example.org",
+         *       "current_password": "correct horse battery staple"
+         *     }
+         */
         UpdateMeRequest: {
             /**
              * @description Unique, compared case-insensitively.
@@ -833,10 +870,27 @@ export interface components {
             username?: string;
             /**
              * Format: email
-             * @description Unique, compared case-insensitively. A new address is unverified until the token emailed to it is confirmed.
+             * @description Unique, compared case-insensitively. A different address needs `current_password` and is held as `pending_email` until the token mailed to it is posted to /auth/verify-email; the same address in other letter case just re-cases it.
              * @example ada@example.com
              */
             email?: string;
+            /**
+             * @description Required when `email` names a different address (403 wrong_password when wrong); checked whenever it is sent.
+             * @example correct horse battery staple
+             */
+            current_password?: string;
+        };
+        /**
+         * @example {
+         *       "current_password": "correct horse battery staple"
+         *     }
+         */
+        DeleteMeRequest: {
+            /**
+             * @description The account password (403 wrong_password when wrong).
+             * @example correct horse battery staple
+             */
+            current_password: string;
         };
         ProfileList: {
             items: components["schemas"]["Profile"][];
@@ -1538,6 +1592,7 @@ export interface operations {
                      *       "user": {
                      *         "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *         "email": "ada@example.com",
+                     *         "pending_email": null,
                      *         "username": "ada_l",
                      *         "email_verified": false,
                      *         "is_admin": false,
@@ -1903,11 +1958,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A new access token, and a rotated refresh cookie. */
+            /** @description A new access token, and a rotated refresh cookie (no cookie for a replay inside the grace window). */
             200: {
                 headers: {
-                    /** @description The rotating refresh token: `__Secure-ublog_refresh`, Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict, Max-Age = REFRESH_TOKEN_TTL_SECONDS (14 days by default). Never in the body. */
-                    "Set-Cookie": string;
+                    /** @description The rotating refresh token: `__Secure-ublog_refresh`, Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict, Max-Age = REFRESH_TOKEN_TTL_SECONDS (14 days by default). Never in the body. Absent when the request replayed a just-rotated token inside the grace window: that answer carries an access token only, and the cookie already in the browser (from the rotation) stays current. */
+                    "Set-Cookie"?: string;
                     /** @description Token responses are never cached. */
                     "Cache-Control"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2044,6 +2099,92 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session and access token of the account is revoked; the cookie is cleared. */
+            204: {
+                headers: {
+                    /** @description Clears `__Secure-ublog_refresh` (Max-Age=0). */
+                    "Set-Cookie": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -2612,6 +2753,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict with the current state (a duplicate, or a request still in flight). */
+            409: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large. */
             413: {
                 headers: {
@@ -2851,6 +3013,7 @@ export interface operations {
                      * @example {
                      *       "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "email": "ada@example.com",
+                     *       "pending_email": null,
                      *       "username": "ada_l",
                      *       "email_verified": true,
                      *       "is_admin": false,
@@ -2955,7 +3118,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The account password, to confirm. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMeRequest"];
+            };
+        };
         responses: {
             /** @description Deleted. */
             204: {
@@ -2964,6 +3132,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials. */
             401: {
@@ -2980,6 +3169,27 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "example"
@@ -3009,6 +3219,48 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
@@ -3025,6 +3277,29 @@ export interface operations {
                      *       "instance": "/api/v1/example",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: retry after the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3063,13 +3338,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Username and/or email; `current_password` when the email changes. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateMeRequest"];
             };
         };
         responses: {
-            /** @description The updated account. */
+            /** @description The updated account (a new email shows as `pending_email`). */
             200: {
                 headers: {
                     /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
@@ -3082,6 +3358,7 @@ export interface operations {
                      * @example {
                      *       "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "email": "ada@example.com",
+                     *       "pending_email": "ada@example.org",
                      *       "username": "ada_l",
                      *       "email_verified": true,
                      *       "is_admin": false,

@@ -17,7 +17,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { toApiError } from '../../lib/errors';
 import { JSON_MEDIA_TYPE, parseMediaType } from '../../lib/media-type';
-import { clientIp } from '../../lib/rate-limit';
+import { clientAddress } from '../../lib/rate-limit';
 import { createContext, type GraphQLContext } from './graphql.context';
 import { type ErrorScope, formatError, requestError } from './graphql.errors';
 import { checkLimits, GRAPHQL_LIMITS, isTokenLimitError } from './graphql.limits';
@@ -247,7 +247,7 @@ async function prepare(
   if (refused) return [refused];
   if (c.req.method === 'GET' && operation.operation === 'mutation') return mutationOverGet();
   if (persisted && params.query !== '') {
-    await registerPersistedQuery(c.env, clientIp(c), persisted, query);
+    await registerPersistedQuery(c.env, clientAddress(c), persisted, query);
   }
   return {
     schema,
