@@ -1,0 +1,10 @@
+/**
+ * The settings the Worker under test gets on top of wrangler.toml's [vars]: the one place tests
+ * take their configuration from (vitest.config.ts passes them to miniflare). A developer's
+ * .dev.vars is never read by the tests.
+ */
+export const TEST_BINDINGS = {
+  APP_ENV: 'test',
+  JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+  IP_HASH_SALT: 'test-salt',
+};
