@@ -9,7 +9,7 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
-import { healthRouter } from './features/health';
+import { healthRouter, healthWhenMisconfigured } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
 import { profilesRouter } from './features/profiles';
@@ -91,6 +91,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use('*', requestId);
+  app.use('/health', healthWhenMisconfigured);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));

@@ -41,40 +41,112 @@ const flag = z
   .default('false')
   .transform((v) => v === 'true' || v === '1');
 
-const ConfigSchema = z.object({
-  APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
-  JWT_SECRET: z
-    .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
-    .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
-  IP_HASH_SALT: z.string().default(''),
-  JWT_ISSUER: z.string().min(1),
-  JWT_AUDIENCE: z.string().min(1),
-  ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
-  REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
-  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
-  REQUIRE_VERIFIED_EMAIL: flag,
-  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
-  LIBSQL_URL: z.string().optional(),
-  LIBSQL_AUTH_TOKEN: z.string().optional(),
-  /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
-  BENCH_METRICS: flag,
-});
+/** Origins a browser can only reach on the machine itself: never trusted by a production API. */
+const isLocalOrigin = (origin: unknown) => {
+  if (typeof origin !== 'string' || !URL.canParse(origin)) return false;
+  const host = new URL(origin).hostname;
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    host.startsWith('127.')
+  );
+};
+
+// What @libsql/client/web can open: the Worker has no file system, so no file: URLs.
+const WORKER_LIBSQL_URL = /^(libsql|https?|wss?):\/\//;
+
+const MIN_PRODUCTION_SALT_CHARS = 16;
+
+const ConfigSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
+    JWT_SECRET: z
+      .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
+      .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
+    IP_HASH_SALT: z.string().default(''),
+    JWT_ISSUER: z.string().min(1),
+    JWT_AUDIENCE: z.string().min(1),
+    ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
+    REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+    REQUIRE_VERIFIED_EMAIL: flag,
+    REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+    LIBSQL_URL: z
+      .string()
+      .refine((url) => url === '' || WORKER_LIBSQL_URL.test(url), {
+        error:
+          'LIBSQL_URL must be a libsql://, https:// or wss:// URL (http:// or ws:// for a local server); the Worker has no file system, so file: URLs are for npm run db:migrate:libsql only',
+      })
+      .optional(),
+    LIBSQL_AUTH_TOKEN: z.string().optional(),
+    /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
+    BENCH_METRICS: flag,
+  })
+  .superRefine(
+    (config, ctx) => {
+      if (config.APP_ENV !== 'production') return;
+      if ((config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['IP_HASH_SALT'],
+          message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
+        });
+      }
+      if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CORS_ORIGINS'],
+          message:
+            'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
+        });
+      }
+    },
+    // Also when another setting is bad, so one run names every problem (the values are then
+    // as given, hence the defensive reads above).
+    { when: () => true },
+  );
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** One setting that is missing or malformed, and why; never its value. */
+export interface SettingProblem {
+  name: string;
+  message: string;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  readonly problems: SettingProblem[];
+
+  constructor(problems: SettingProblem[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.name}: ${p.message}`).join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Checks settings against the schema; what `npm run dev` and `npm run deploy` run first. */
+export function checkConfig(
+  env: Partial<Record<keyof Bindings, unknown>>,
+): { ok: true; config: Config } | { ok: false; problems: SettingProblem[] } {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.map((issue) => ({
+    name: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+  return { ok: false, problems };
 }
 
 // `env` is the same object for every request an isolate serves, so it is parsed once.
@@ -83,11 +155,8 @@ const cache = new WeakMap<object, Config>();
 export function readConfig(env: Partial<Bindings>): Config {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
-  }
-  cache.set(env, parsed.data);
-  return parsed.data;
+  const checked = checkConfig(env);
+  if (!checked.ok) throw new ConfigError(checked.problems);
+  cache.set(env, checked.config);
+  return checked.config;
 }

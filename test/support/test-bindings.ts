@@ -5,6 +5,7 @@
  */
 export const TEST_BINDINGS = {
   APP_ENV: 'test',
+  CORS_ORIGINS: 'http://localhost:5173,http://localhost:8787',
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   IP_HASH_SALT: 'test-salt',
 };
