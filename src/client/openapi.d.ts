@@ -12,8 +12,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Check the service and its database
-         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part.
+         * Check the service, its configuration and its database
+         * @description Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value).
          */
         get: operations["getHealth"];
         put?: never;
@@ -272,6 +272,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read your own profile
+         * @description The caller's profile, exactly as GET /profiles/{username} shows it to anyone, with the same ETag (use it as If-Match on PATCH /profiles/me).
+         */
+        get: operations["getMyProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit your profile
+         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
+         */
+        patch: operations["updateMyProfile"];
+        trace?: never;
+    };
     "/api/v1/profiles/{username}": {
         parameters: {
             query?: never;
@@ -290,26 +314,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/profiles/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Edit your profile
-         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
-         */
-        patch: operations["updateMyProfile"];
         trace?: never;
     };
     "/api/v1/profiles/me/avatar": {
@@ -667,6 +671,21 @@ export interface components {
             /** @example Invalid email address */
             message: string;
         };
+        /** @description The deployment cannot serve requests until these settings are fixed (wrangler.toml [vars] or secrets). */
+        Misconfigured: {
+            /**
+             * @example misconfigured
+             * @enum {string}
+             */
+            status: "misconfigured";
+            /** @description Each missing or malformed setting and why; never its value. */
+            invalid_settings: {
+                /** @example JWT_SECRET */
+                name: string;
+                /** @example JWT_SECRET must be at least 32 characters */
+                message: string;
+            }[];
+        };
         RegisterResponse: {
             user: components["schemas"]["User"];
         };
@@ -815,6 +834,12 @@ export interface components {
              * @example null
              */
             avatar_url: string | null;
+            /**
+             * Format: uri
+             * @description A small WebP of the avatar; null when no avatar is set, and for a short while after an upload until the thumbnail is made.
+             * @example null
+             */
+            avatar_thumbnail_url: string | null;
             /** @example 12 */
             post_count: number;
             /**
@@ -1248,20 +1273,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is down. */
+            /** @description A dependency is down, or the deployment is misconfigured. */
             503: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "degraded",
-                     *       "database": "error"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"] | components["schemas"]["Misconfigured"];
                 };
             };
         };
@@ -2698,21 +2717,19 @@ export interface operations {
             };
         };
     };
-    getProfile: {
+    getMyProfile: {
         parameters: {
             query?: never;
             header?: {
                 /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
             };
-            path: {
-                username: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The profile. */
+            /** @description Your profile. */
             200: {
                 headers: {
                     /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
@@ -2778,27 +2795,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
-            422: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Content",
-                     *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -2842,6 +2838,8 @@ export interface operations {
             /** @description The profile after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -3042,6 +3040,130 @@ export interface operations {
             };
         };
     };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors` for each field. */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/example",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "example"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putMyAvatar: {
         parameters: {
             query?: never;
@@ -3068,6 +3190,8 @@ export interface operations {
             /** @description The profile with its new avatar_url. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -3659,6 +3783,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new status. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4184,6 +4310,8 @@ export interface operations {
             /** @description The status after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -4576,6 +4704,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new post. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5103,6 +5233,8 @@ export interface operations {
             /** @description The post after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };

@@ -29,6 +29,14 @@ export async function etagOf(body: unknown): Promise<string> {
 }
 
 /**
+ * Sets on a write's answer the ETag a GET of the same representation answers with (hono/etag
+ * tags only GET), so the client can chain If-Match edits without reading the resource again.
+ */
+export async function setEtag(c: Context, body: unknown): Promise<void> {
+  c.header('ETag', await etagOf(body));
+}
+
+/**
  * RFC 9110 If-Match: `*` matches any current representation; otherwise one of the listed
  * entity tags must equal the current one by strong comparison (a weak tag never matches).
  */

@@ -19,6 +19,7 @@ describe('GET /profiles/{username}', () => {
       bio: '',
       city: '',
       avatar_url: null,
+      avatar_thumbnail_url: null,
       post_count: 0,
       created_at: expect.any(String),
     });
@@ -40,6 +41,7 @@ describe('GET /profiles/{username}', () => {
     ]);
     const res = await get(`/api/v1/profiles/${user.username}`);
     expect(res.body.avatar_url).toBe(`http://localhost/api/v1/images/${encodeURIComponent(key)}`);
+    expect(res.body.avatar_thumbnail_url).toBeNull();
     const s = await post('/api/v1/statuses', { content: 'with avatar' }, { token: user.token });
     expect(s.body.author.avatar_url).toBe(res.body.avatar_url);
   });
@@ -57,6 +59,39 @@ describe('GET /profiles/{username}', () => {
     const res = await get('/api/v1/profiles/nobody_here_at_all');
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('profile_not_found');
+  });
+});
+
+describe('GET /profiles/me', () => {
+  it("returns the caller's own profile, as GET /profiles/{username} does, with its ETag", async () => {
+    const user = await createUser();
+    await patch('/api/v1/profiles/me', { bio: 'mine' }, { token: user.token });
+    const mine = await get('/api/v1/profiles/me', { token: user.token });
+    expect(mine.status).toBe(200);
+    const byName = await get(`/api/v1/profiles/${user.username}`);
+    expect(mine.body).toEqual(byName.body);
+    expect(mine.body.bio).toBe('mine');
+    expect(mine.headers.get('ETag')).toBe(byName.headers.get('ETag'));
+  });
+
+  it('refuses anonymous callers (401)', async () => {
+    const res = await get('/api/v1/profiles/me');
+    expect(res.status).toBe(401);
+  });
+
+  it('carries the avatar thumbnail once it is made', async () => {
+    const user = await createUser();
+    const key = `u/${user.id}/avatar.png`;
+    await env.DB.batch([
+      env.DB.prepare(
+        `insert into images (key, owner_id, purpose, content_type, size, width, height, thumbnail_key) values (?, ?, 'avatar', 'image/png', 10, 64, 64, ?)`,
+      ).bind(key, user.id, `${key}.thumb.webp`),
+      env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
+    ]);
+    const res = await get('/api/v1/profiles/me', { token: user.token });
+    expect(res.body.avatar_thumbnail_url).toBe(
+      `http://localhost/api/v1/images/${encodeURIComponent(key)}?variant=thumbnail`,
+    );
   });
 });
 
@@ -162,5 +197,25 @@ describe('PATCH /profiles/me', () => {
       },
     );
     expect(weak.status).toBe(412);
+  });
+
+  it('returns the ETag a GET would, so chained If-Match edits need no GET in between', async () => {
+    const user = await createUser();
+    const etag = (await get(`/api/v1/profiles/${user.username}`)).headers.get('ETag') ?? '';
+    const first = await patch(
+      '/api/v1/profiles/me',
+      { bio: 'first' },
+      { token: user.token, headers: { 'If-Match': etag } },
+    );
+    expect(first.status).toBe(200);
+    const returned = first.headers.get('ETag');
+    expect(returned).toBe((await get(`/api/v1/profiles/${user.username}`)).headers.get('ETag'));
+    const second = await patch(
+      '/api/v1/profiles/me',
+      { bio: 'second' },
+      { token: user.token, headers: { 'If-Match': returned ?? '' } },
+    );
+    expect(second.status).toBe(200);
+    expect(second.body.bio).toBe('second');
   });
 });

@@ -7,6 +7,7 @@ import {
   assertIfMatch,
   expectedUpdatedAt,
   nextUpdatedAt,
+  setEtag,
   varyOnAuthorization,
 } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
@@ -121,7 +122,9 @@ export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async 
   });
   if (!post) throw postNotFound();
   if (!changed) throw staleWrite();
-  return c.json(renderPost(originOf(c), post), 200);
+  const view = renderPost(originOf(c), post);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };
 
 export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async (c) => {

@@ -111,7 +111,7 @@ export const updatePost = createRoute({
     body: jsonBody(UpdatePostBody, 'The new body.'),
   },
   responses: {
-    200: jsonWithHeaders(PostSchema, 'The post after the edit.'),
+    200: jsonWithHeaders(PostSchema, 'The post after the edit.', EtagHeader),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
   },
 });

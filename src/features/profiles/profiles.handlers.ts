@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt, setEtag } from '../../lib/etag';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
 import {
@@ -38,6 +38,12 @@ export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async 
   return c.json(renderProfile(originOf(c), row), 200);
 };
 
+export const getMyProfile: RouteHandler<typeof routes.getMyProfile, AppEnv> = async (c) => {
+  const row = await findProfileByUserId(c.get('db'), currentUser(c).userId);
+  if (!row) throw notFound('The signed-in account has no profile.', 'profile_not_found');
+  return c.json(renderProfile(originOf(c), row), 200);
+};
+
 export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv> = async (c) => {
   const { userId } = currentUser(c);
   const { 'if-match': ifMatch } = c.req.valid('header');
@@ -60,5 +66,7 @@ export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv
       'etag_mismatch',
     );
   }
-  return c.json(renderProfile(originOf(c), profile), 200);
+  const view = renderProfile(originOf(c), profile);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };

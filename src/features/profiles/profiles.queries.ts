@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
-import { profiles, users } from '../../db/schema';
+import { images, profiles, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
 
 const profileColumns = {
@@ -11,12 +11,17 @@ const profileColumns = {
   bio: profiles.bio,
   city: profiles.city,
   avatarKey: profiles.avatarKey,
+  avatarThumbnailKey: images.thumbnailKey,
   postCount: profiles.postCount,
   updatedAt: profiles.updatedAt,
 };
 
 function selectProfiles(db: Database) {
-  return db.select(profileColumns).from(users).innerJoin(profiles, eq(profiles.userId, users.id));
+  return db
+    .select(profileColumns)
+    .from(users)
+    .innerJoin(profiles, eq(profiles.userId, users.id))
+    .leftJoin(images, eq(images.key, profiles.avatarKey));
 }
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfileByUsername>>>;

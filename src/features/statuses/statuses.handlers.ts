@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt, setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, preconditionFailed } from '../../lib/problem';
@@ -93,7 +93,9 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
   });
   if (!status) throw statusNotFound();
   if (!changed) throw staleWrite();
-  return c.json(renderStatus(originOf(c), status), 200);
+  const view = renderStatus(originOf(c), status);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };
 
 export const deleteStatus: RouteHandler<typeof routes.deleteStatus, AppEnv> = async (c) => {

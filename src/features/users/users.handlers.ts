@@ -4,7 +4,7 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch, varyOnAuthorization } from '../../lib/etag';
+import { assertIfMatch, setEtag, varyOnAuthorization } from '../../lib/etag';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { EMAIL_VERIFICATION_TTL_MS, newEmailedToken } from '../../lib/tokens';
@@ -64,6 +64,7 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
   }
   const { view: updated } = await currentAccount(c);
   varyOnAuthorization(c);
+  await setEtag(c, updated);
   return c.json(updated, 200);
 };
 
