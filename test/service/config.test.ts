@@ -32,7 +32,11 @@ describe('configuration', () => {
     ['a bad flag', { REQUIRE_VERIFIED_EMAIL: 'maybe' }, 'REQUIRE_VERIFIED_EMAIL'],
     ['a file: libSQL URL the Worker cannot open', { LIBSQL_URL: 'file:local.db' }, 'LIBSQL_URL'],
     ['no IP salt in production', { ...production, IP_HASH_SALT: undefined }, 'IP_HASH_SALT'],
-    ['a short IP salt in production', { ...production, IP_HASH_SALT: 'short-salt' }, 'IP_HASH_SALT'],
+    [
+      'a short IP salt in production',
+      { ...production, IP_HASH_SALT: 'short-salt' },
+      'IP_HASH_SALT',
+    ],
     [
       'a localhost origin in production',
       { ...production, CORS_ORIGINS: 'https://app.example,http://localhost:5173' },
@@ -54,13 +58,12 @@ describe('configuration', () => {
     expect(config.CORS_ORIGINS).toEqual(['https://app.example']);
   });
 
-  it.each([
-    'libsql://ublog-org.turso.io',
-    'https://ublog-org.turso.io',
-    'http://127.0.0.1:8080',
-  ])('accepts the libSQL URL %s', (url) => {
-    expect(readConfig(withChange({ LIBSQL_URL: url })).LIBSQL_URL).toBe(url);
-  });
+  it.each(['libsql://ublog-org.turso.io', 'https://ublog-org.turso.io', 'http://127.0.0.1:8080'])(
+    'accepts the libSQL URL %s',
+    (url) => {
+      expect(readConfig(withChange({ LIBSQL_URL: url })).LIBSQL_URL).toBe(url);
+    },
+  );
 
   it('answers API routes with a plain 500 problem, without the settings, when misconfigured', async () => {
     const res = await createApp().request(
