@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Handler } from 'hono';
+import type { AppEnv } from '../../env';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
 
@@ -53,8 +55,21 @@ const getDocs = createRoute({
   },
 });
 
-export const docsRouter = createRouter().openapi(getDocs, (c) => {
-  c.header('Content-Security-Policy', DOCS_CSP);
-  c.header('Cache-Control', 'public, max-age=300');
-  return c.html(page, 200);
-});
+/**
+ * The page's static files, from the assets binding. wrangler.toml routes /docs/* to the Worker
+ * first (`run_worker_first`), so these answers carry X-Request-Id like every other response.
+ * Copied into a new Response: a fetched response's headers cannot be changed.
+ */
+const serveAsset: Handler<AppEnv> = async (c) => {
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  return new Response(asset.body, asset);
+};
+
+export const docsRouter = createRouter()
+  .openapi(getDocs, (c) => {
+    c.header('Content-Security-Policy', DOCS_CSP);
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.html(page, 200);
+  })
+  .get(`${DOCS_ASSET_BASE}/*`, serveAsset)
+  .get('/docs/init.js', serveAsset);
