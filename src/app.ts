@@ -20,11 +20,34 @@ import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/boo
 import { onError, problemResponse } from './lib/errors';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { notFound, payloadTooLarge } from './lib/problem';
+import { withOperationProblemExamples } from './lib/problem-examples';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
 import { createRouter } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
+
+const API_DESCRIPTION = [
+  'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details with a stable `code`.',
+  '',
+  '**Trying it here:** run `POST /api/v1/auth/login` (pick the email or the username example; the demo accounts of `npm run dev` use the password `ublog-demo-password`), copy `access_token` from the answer, press **Authorize** and paste it as the bearer token. It stays set across reloads of this page and expires after 15 minutes: log in again, or call `POST /api/v1/auth/refresh`, which uses the refresh cookie login set.',
+  '',
+  'Operations marked with a lock need the token; where signing in is optional the description says what it changes.',
+].join('\n');
+
+/** Everything in /openapi.json besides the operations. */
+const documentInfo = (origin: string) => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'μblog on the edge',
+    version: '1.0.0',
+    description: API_DESCRIPTION,
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [{ url: origin, description: 'This deployment' }],
+  tags: [...TAGS],
+  security: [],
+});
 
 export const EXPOSED_HEADERS = [
   'X-Request-Id',
@@ -125,20 +148,13 @@ export function createApp() {
       'The rotating refresh token: HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth. Set by login and refresh.',
   });
 
-  app.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: {
-      title: 'μblog on the edge',
-      version: '1.0.0',
-      description:
-        'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details.',
-      license: { name: 'MIT', identifier: 'MIT' },
-      contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
-    },
-    servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }],
-    tags: [...TAGS],
-    security: [],
-  }));
+  app.get('/openapi.json', (c) =>
+    c.json(
+      withOperationProblemExamples(
+        app.getOpenAPI31Document(documentInfo(new URL(c.req.url).origin)),
+      ),
+    ),
+  );
 
   app.notFound((c) =>
     problemResponse(

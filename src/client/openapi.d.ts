@@ -401,7 +401,7 @@ export interface paths {
         };
         /**
          * List posts, newest first
-         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
+         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. Signing in is optional: with a bearer token, `liked_by_me` says whether you like each post (false for anonymous callers). `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
          */
         get: operations["listPosts"];
         put?: never;
@@ -425,7 +425,7 @@ export interface paths {
         };
         /**
          * Read one post
-         * @description The post with its author, image and like count. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
+         * @description The post with its author, image and like count. Signing in is optional: with a bearer token, `liked_by_me` says whether you like it. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
          */
         get: operations["getPost"];
         put?: never;
@@ -775,7 +775,7 @@ export interface components {
             password: string;
         };
         PasswordChangeRequest: {
-            /** @example correct horse battery staple */
+            /** @example ublog-demo-password */
             current_password: string;
             /**
              * @description 8 to 128 characters; the 1,000 most common passwords are refused (case-insensitively).
@@ -1265,9 +1265,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/health",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1320,9 +1320,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/docs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1386,9 +1386,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1407,9 +1407,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1430,9 +1430,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1451,9 +1451,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1468,6 +1468,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Exactly one of `email` or `username`, and the password. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
@@ -1510,9 +1511,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_credentials"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1531,9 +1532,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1554,9 +1555,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1575,9 +1576,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1630,9 +1631,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_refresh_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1651,9 +1652,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1672,9 +1673,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1714,9 +1715,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1735,9 +1736,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1781,9 +1782,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1802,9 +1803,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "wrong_password"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1823,9 +1824,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1846,9 +1847,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1867,9 +1868,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1911,9 +1912,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1934,9 +1935,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1955,9 +1956,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1999,9 +2000,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2020,9 +2021,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2064,9 +2065,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2085,9 +2086,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2127,9 +2128,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2148,9 +2149,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_already_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2171,9 +2172,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2192,9 +2193,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2269,9 +2270,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2290,9 +2291,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2335,9 +2336,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2356,9 +2357,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2377,9 +2378,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2448,9 +2449,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2469,9 +2470,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2490,9 +2491,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "username_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2511,9 +2512,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2532,9 +2533,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2555,9 +2556,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2576,9 +2577,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2642,9 +2643,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2665,9 +2666,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2686,9 +2687,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2707,9 +2708,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2766,9 +2767,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2787,9 +2788,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2808,9 +2809,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2860,9 +2861,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2883,9 +2884,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2904,9 +2905,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2925,9 +2926,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2946,9 +2947,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2967,9 +2968,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2988,9 +2989,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3009,9 +3010,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3030,9 +3031,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3091,9 +3092,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3112,9 +3113,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3133,9 +3134,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3154,9 +3155,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3212,9 +3213,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3235,9 +3236,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3256,9 +3257,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3277,9 +3278,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3298,9 +3299,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3319,9 +3320,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3340,9 +3341,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3361,9 +3362,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3382,9 +3383,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3405,9 +3406,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3426,9 +3427,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3471,9 +3472,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3492,9 +3493,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3513,9 +3514,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3534,9 +3535,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3555,9 +3556,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3576,9 +3577,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3599,9 +3600,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3620,9 +3621,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3686,9 +3687,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3709,9 +3710,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3730,9 +3731,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3751,9 +3752,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3807,9 +3808,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3830,9 +3831,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3851,9 +3852,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3872,9 +3873,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3893,9 +3894,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3914,9 +3915,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3935,9 +3936,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3958,9 +3959,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3979,9 +3980,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4040,9 +4041,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4061,9 +4062,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4082,9 +4083,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4103,9 +4104,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4150,9 +4151,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4171,9 +4172,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4192,9 +4193,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4213,9 +4214,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4234,9 +4235,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4257,9 +4258,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4278,9 +4279,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4332,9 +4333,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4355,9 +4356,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4376,9 +4377,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4397,9 +4398,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4418,9 +4419,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4439,9 +4440,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4460,9 +4461,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4481,9 +4482,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4504,9 +4505,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4525,9 +4526,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4595,9 +4596,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4618,9 +4619,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4639,9 +4640,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4660,9 +4661,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4728,9 +4729,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4751,9 +4752,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4772,9 +4773,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4793,9 +4794,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4814,9 +4815,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4835,9 +4836,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4856,9 +4857,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4879,9 +4880,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4900,9 +4901,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4963,9 +4964,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4984,9 +4985,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5005,9 +5006,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5026,9 +5027,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5073,9 +5074,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5094,9 +5095,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5115,9 +5116,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5136,9 +5137,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5157,9 +5158,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5180,9 +5181,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5201,9 +5202,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5255,9 +5256,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5278,9 +5279,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5299,9 +5300,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5320,9 +5321,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5341,9 +5342,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5362,9 +5363,9 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is too large.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "payload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5383,9 +5384,9 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "Unsupported media type.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5404,9 +5405,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5427,9 +5428,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5448,9 +5449,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5494,9 +5495,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5515,9 +5516,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5536,9 +5537,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5557,9 +5558,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5580,9 +5581,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5601,9 +5602,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5647,9 +5648,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5668,9 +5669,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5689,9 +5690,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5710,9 +5711,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5733,9 +5734,9 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5754,9 +5755,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5820,9 +5821,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5843,9 +5844,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5864,9 +5865,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5885,9 +5886,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5906,9 +5907,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6015,9 +6016,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "image_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6036,9 +6037,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6057,9 +6058,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6123,9 +6124,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6146,9 +6147,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6167,9 +6168,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6188,9 +6189,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6209,9 +6210,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6262,9 +6263,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "malformed_body"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6285,9 +6286,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6306,9 +6307,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6327,9 +6328,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "user_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6348,9 +6349,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6369,9 +6370,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6390,9 +6391,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6466,9 +6467,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6489,9 +6490,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6510,9 +6511,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6531,9 +6532,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6552,9 +6553,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6614,9 +6615,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6635,9 +6636,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6656,9 +6657,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6677,9 +6678,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6741,9 +6742,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6764,9 +6765,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6785,9 +6786,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6806,9 +6807,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6827,9 +6828,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6873,9 +6874,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6894,9 +6895,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6915,9 +6916,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "failed_job_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6936,9 +6937,9 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors` for each field.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6957,9 +6958,9 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "internal_error"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
