@@ -58,65 +58,66 @@ const WORKER_LIBSQL_URL = /^(libsql|https?|wss?):\/\//;
 
 const MIN_PRODUCTION_SALT_CHARS = 16;
 
-const ConfigSchema = z
-  .object({
-    APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
-    JWT_SECRET: z
-      .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
-      .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
-    IP_HASH_SALT: z.string().default(''),
-    JWT_ISSUER: z.string().min(1),
-    JWT_AUDIENCE: z.string().min(1),
-    ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
-    REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
-    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
-    REQUIRE_VERIFIED_EMAIL: flag,
-    REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
-    LIBSQL_URL: z
-      .string()
-      .refine((url) => url === '' || WORKER_LIBSQL_URL.test(url), {
-        error:
-          'LIBSQL_URL must be a libsql://, https:// or wss:// URL (http:// or ws:// for a local server); the Worker has no file system, so file: URLs are for npm run db:migrate:libsql only',
-      })
-      .optional(),
-    LIBSQL_AUTH_TOKEN: z.string().optional(),
-    /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
-    BENCH_METRICS: flag,
-  })
-  .superRefine(
-    (config, ctx) => {
-      if (config.APP_ENV !== 'production') return;
-      if ((config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['IP_HASH_SALT'],
-          message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
-        });
-      }
-      if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['CORS_ORIGINS'],
-          message:
-            'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
-        });
-      }
-    },
-    // Also when another setting is bad, so one run names every problem (the values are then
-    // as given, hence the defensive reads above).
-    { when: () => true },
-  );
+/** Each setting on its own; the rules across settings are in ConfigSchema below. */
+const ConfigFields = z.object({
+  APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: 'each entry must be an origin such as https://app.example' }))),
+  JWT_SECRET: z
+    .string({ error: 'JWT_SECRET is missing (a secret: .dev.vars locally, wrangler secret put)' })
+    .min(32, { error: 'JWT_SECRET must be at least 32 characters' }),
+  IP_HASH_SALT: z.string().default(''),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
+  REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+  REQUIRE_VERIFIED_EMAIL: flag,
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  LIBSQL_URL: z
+    .string()
+    .refine((url) => url === '' || WORKER_LIBSQL_URL.test(url), {
+      error:
+        'LIBSQL_URL must be a libsql://, https:// or wss:// URL (http:// or ws:// for a local server); the Worker has no file system, so file: URLs are for npm run db:migrate:libsql only',
+    })
+    .optional(),
+  LIBSQL_AUTH_TOKEN: z.string().optional(),
+  /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
+  BENCH_METRICS: flag,
+});
+
+const ConfigSchema = ConfigFields.superRefine(
+  (config, ctx) => {
+    if (config.APP_ENV !== 'production') return;
+    if ((config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IP_HASH_SALT'],
+        message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
+      });
+    }
+    if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message:
+          'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
+      });
+    }
+  },
+  // Also when another setting is bad, so one run names every problem (the values are then
+  // as given, hence the defensive reads above).
+  { when: () => true },
+);
 
 export type Config = z.infer<typeof ConfigSchema>;
 
