@@ -35,7 +35,8 @@ const problems = settingProblems(
   localSettings(mode as CheckMode, values.config, overrides),
 );
 if (problems.length > 0) {
-  const where = mode === 'dev' ? 'wrangler.toml [vars] and .dev.vars' : 'wrangler.toml [vars]';
+  const where =
+    mode === 'dev' ? 'wrangler.toml [vars], .dev.vars and --var' : 'wrangler.toml [vars]';
   console.error(`Invalid configuration (${where}):`);
   for (const problem of problems) console.error(`  ${problem.name}: ${problem.message}`);
   console.error(

@@ -44,7 +44,7 @@ const run = (cmd, args) => {
 run('tsx', [
   'scripts/check-config.ts',
   'dev',
-  ...Object.entries(options.overrides).map(([name, value]) => `--var=${name}:${value}`),
+  ...Object.entries(options.varsOverDevVars).map(([name, value]) => `--var=${name}:${value}`),
 ]);
 run('node', ['scripts/docs-assets.mjs']);
 run('tsx', ['scripts/seed.ts', ...(options.persistTo ? ['--persist-to', options.persistTo] : [])]);

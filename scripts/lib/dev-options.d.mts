@@ -5,6 +5,8 @@ export interface DevOptions {
   persistTo: string | undefined;
   /** Settings `npm run dev` gives wrangler dev with --var, when .dev.vars does not set them. */
   overrides: Record<string, string>;
+  /** Every --var setting wrangler dev will apply over .dev.vars: the user's and the overrides. */
+  varsOverDevVars: Record<string, string>;
   wranglerArgs: string[];
 }
 export declare function devOptions(

@@ -18,7 +18,7 @@ function flagValue(args, name) {
  * @param {string[]} args the arguments after `npm run dev --`, passed on to wrangler dev as given
  * @param {Record<string, string | undefined>} env the process environment (PORT)
  * @param {Record<string, string>} devVars the settings in .dev.vars
- * @returns {{ port: number, persistTo: string | undefined, overrides: Record<string, string>, wranglerArgs: string[] }}
+ * @returns {import('./dev-options.d.mts').DevOptions}
  */
 export function devOptions(args, env, devVars) {
   const portFlag = flagValue(args, '--port');
@@ -26,10 +26,18 @@ export function devOptions(args, env, devVars) {
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new Error(`The port must be a whole number from 1 to 65535 (--port or PORT).`);
   }
-  // Development defaults, unless .dev.vars says otherwise: the allowlist follows the port served.
+  // Development defaults, unless .dev.vars or the user's own --var NAME:VALUE says otherwise:
+  // the allowlist follows the port served.
+  const userVars = Object.fromEntries(
+    args.flatMap((arg) => {
+      const match = arg.match(/^(?:--var=)?([A-Z][A-Z0-9_]*):(.*)$/s);
+      return match ? [[match[1], match[2]]] : [];
+    }),
+  );
+  const given = new Set([...Object.keys(devVars), ...Object.keys(userVars)]);
   const overrides = {};
-  if (devVars.APP_ENV === undefined) overrides.APP_ENV = 'development';
-  if (devVars.CORS_ORIGINS === undefined) {
+  if (!given.has('APP_ENV')) overrides.APP_ENV = 'development';
+  if (!given.has('CORS_ORIGINS')) {
     overrides.CORS_ORIGINS = [
       DEV_FRONTEND_ORIGIN,
       `http://localhost:${port}`,
@@ -44,5 +52,12 @@ export function devOptions(args, env, devVars) {
     // Last, so the array flag cannot swallow a positional argument of the user's.
     ...Object.entries(overrides).map(([name, value]) => `--var=${name}:${value}`),
   ];
-  return { port, persistTo: flagValue(args, '--persist-to'), overrides, wranglerArgs };
+  return {
+    port,
+    persistTo: flagValue(args, '--persist-to'),
+    overrides,
+    // What wrangler dev gives the Worker on top of wrangler.toml and .dev.vars.
+    varsOverDevVars: { ...userVars, ...overrides },
+    wranglerArgs,
+  };
 }

@@ -50,6 +50,9 @@ describe('npm run dev: the port', () => {
 
     const own = devOptions([], {}, { ...GENERATED_DEV_VARS, CORS_ORIGINS: 'https://x.example' });
     expect(own.overrides.CORS_ORIGINS).toBeUndefined();
+    const flag = devOptions(['--var', 'CORS_ORIGINS:https://x.example'], {}, GENERATED_DEV_VARS);
+    expect(flag.overrides.CORS_ORIGINS).toBeUndefined();
+    expect(flag.varsOverDevVars.CORS_ORIGINS).toBe('https://x.example');
   });
 
   it('seeds where wrangler dev persists', () => {
