@@ -23,6 +23,17 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml', environment: 'test' },
             miniflare: {
               bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations },
+              // miniflare's send_email binding for the binding transport's test: it accepts
+              // only this sender and this recipient, as Email Service would a verified set.
+              email: {
+                send_email: [
+                  {
+                    name: 'EMAIL',
+                    allowed_sender_addresses: ['noreply@ublog.example'],
+                    allowed_destination_addresses: ['ada@example.com'],
+                  },
+                ],
+              },
             },
           }),
         ],

@@ -2,12 +2,14 @@
  * Seeds the BENCH.md data set into the local D1 and R2 that `wrangler dev` uses.
  *   npm run seed                           # scale 1 into .wrangler/state
  *   npm run seed -- --scale 4 --persist-to .wrangler/bench-4
+ *   npm run seed -- --thumbnails false     # skip making the demo thumbnails (the bench)
  * Deterministic (fixed PRNG seed) and idempotent: a database that already holds the demo
  * data is left as it is. Migrations are applied first.
  */
 import { commonArgs, migrateLocal, withLocalBindings } from './lib/local';
 import { gradientPng } from './lib/png';
 import { progressBar } from './lib/progress';
+import { makeSeedThumbnails } from './lib/seed-thumbnails';
 import { DEMO_PASSWORD, seedStatements } from './seed-data';
 
 const STATEMENTS_PER_BATCH = 20;
@@ -56,6 +58,17 @@ await withLocalBindings(persistTo, async (env) => {
   }
   bar.done();
 
+  // Real thumbnails for the demo images, made by the Worker's own image.process job.
+  let thumbnails: ReturnType<typeof progressBar> | undefined;
+  const made =
+    values.thumbnails === 'false'
+      ? 0
+      : await makeSeedThumbnails(env, (done, total) => {
+          thumbnails ??= progressBar('Making demo thumbnails', total);
+          thumbnails.update(done);
+        });
+  thumbnails?.done();
+
   const counts = await env.DB.batch([
     env.DB.prepare('select count(*) as n from users'),
     env.DB.prepare('select count(*) as n from posts'),
@@ -64,7 +77,7 @@ await withLocalBindings(persistTo, async (env) => {
   ]);
   const n = (i: number) => (counts[i]?.results[0] as { n: number } | undefined)?.n ?? 0;
   console.log(
-    `Local data: ${n(0)} users, ${n(1)} posts, ${n(2)} likes, ${n(3)} statuses, ${images.length} images (${uploaded} uploaded now).`,
+    `Local data: ${n(0)} users, ${n(1)} posts, ${n(2)} likes, ${n(3)} statuses, ${images.length} images (${uploaded} uploaded, ${made} thumbnails made now).`,
   );
   console.log(`Demo logins (password for every demo user: ${DEMO_PASSWORD}):`);
   console.log('  alice@example.com (admin)   bob@example.com   user0002@example.com ...');

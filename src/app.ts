@@ -9,6 +9,8 @@ import { type AppEnv, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
+import { graphiqlAssetsRouter, graphiqlPage } from './features/graphiql';
+import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
 import { healthRouter, healthWhenMisconfigured } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
@@ -33,6 +35,8 @@ const API_DESCRIPTION = [
   '**Trying it here:** run `POST /api/v1/auth/login` (pick the email or the username example; the demo accounts of `npm run dev` use the password `ublog-demo-password`), copy `access_token` from the answer, press **Authorize** and paste it as the bearer token. It stays set across reloads of this page and expires after 15 minutes: log in again, or call `POST /api/v1/auth/refresh`, which uses the refresh cookie login set.',
   '',
   'Operations marked with a lock need the token; where signing in is optional the description says what it changes.',
+  '',
+  'The same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
 ].join('\n');
 
 /** Everything in /openapi.json besides the operations. */
@@ -117,14 +121,20 @@ export function createApp() {
   app.use('/health', healthWhenMisconfigured);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
+  app.use(GRAPHQL_PATH, requestLog);
+  app.use(GRAPHQL_PATH, graphqlErrorShape);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
   app.use('*', etag());
   app.use(`${API_PREFIX}/*`, authenticate);
+  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
+  app.use(GRAPHQL_PATH, graphiqlPage);
+  app.use(GRAPHQL_PATH, authenticate);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
+  app.route('/', graphiqlAssetsRouter);
   app.route(`${API_PREFIX}/auth`, authRouter);
   app.route(`${API_PREFIX}/users`, usersRouter);
   app.route(`${API_PREFIX}/profiles`, profilesRouter);
@@ -132,6 +142,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/posts`, postsRouter);
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
+  app.route('/', graphqlRouter);
   documentBookmarkHeader(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {

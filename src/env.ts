@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import type { Database } from './db/client';
 
-/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them: declared here. */
+/**
+ * Secrets, and settings or bindings a deployment adds itself, are not in wrangler.toml, so
+ * `wrangler types` cannot see them: declared here.
+ */
 export interface Secrets {
   JWT_SECRET: string;
   IP_HASH_SALT?: string;
   LIBSQL_URL?: string;
   LIBSQL_AUTH_TOKEN?: string;
+  EMAIL_TRANSPORT?: string;
+  EMAIL_FROM?: string;
+  RESEND_API_KEY?: string;
+  /** A [[send_email]] binding, used when EMAIL_TRANSPORT is send_email. */
+  EMAIL?: SendEmail;
 }
 
 export type Bindings = Env & Secrets;
@@ -58,8 +66,76 @@ const WORKER_LIBSQL_URL = /^(libsql|https?|wss?):\/\//;
 
 const MIN_PRODUCTION_SALT_CHARS = 16;
 
-/** Each setting on its own; the rules across settings are in ConfigSchema below. */
-const ConfigFields = z.object({
+/**
+ * Production refuses a short IP salt and local origins. Runs even when another setting is bad,
+ * so one run names every problem (the values may then be as given, hence the defensive reads).
+ */
+function requireProductionSafety(
+  config: { APP_ENV?: unknown; IP_HASH_SALT?: unknown; CORS_ORIGINS?: unknown },
+  ctx: z.RefinementCtx,
+) {
+  if (config.APP_ENV !== 'production') return;
+  if (String(config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['IP_HASH_SALT'],
+      message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
+    });
+  }
+  if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CORS_ORIGINS'],
+      message: 'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
+    });
+  }
+}
+
+export const EMAIL_TRANSPORTS = ['send_email', 'resend', 'outbox'] as const;
+
+const EmailSettings = z.object({
+  /** send_email: the EMAIL binding; resend: Resend's HTTP API; outbox: a table (development). */
+  EMAIL_TRANSPORT: z
+    .enum(EMAIL_TRANSPORTS, { error: `must be one of ${EMAIL_TRANSPORTS.join(', ')}` })
+    .optional(),
+  /** The sender, `noreply@example.com` or `μblog <noreply@example.com>`. */
+  EMAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, {
+      error: 'EMAIL_FROM must be an address, optionally with a name: μblog <noreply@example.com>',
+    })
+    .optional(),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  // Only whether the binding exists is checked; it is not part of the parsed config.
+  EMAIL: z.unknown().optional(),
+});
+
+/** Production sends real mail: a transport, its credentials and a sender must be configured. */
+function requireMailTransport(
+  config: z.infer<typeof EmailSettings> & { APP_ENV: string },
+  ctx: z.RefinementCtx,
+) {
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message });
+  const transport = config.EMAIL_TRANSPORT;
+  if (config.APP_ENV === 'production' && (!transport || transport === 'outbox')) {
+    issue(
+      'EMAIL_TRANSPORT',
+      'production needs a mail transport: send_email (a [[send_email]] binding named EMAIL) or resend (the RESEND_API_KEY secret); the outbox table is for development only',
+    );
+  }
+  if (transport === 'send_email' && !config.EMAIL) {
+    issue('EMAIL', 'EMAIL_TRANSPORT=send_email needs a [[send_email]] binding named EMAIL');
+  }
+  if (transport === 'resend' && !config.RESEND_API_KEY) {
+    issue('RESEND_API_KEY', 'EMAIL_TRANSPORT=resend needs the RESEND_API_KEY secret');
+  }
+  if ((transport === 'send_email' || transport === 'resend') && !config.EMAIL_FROM) {
+    issue('EMAIL_FROM', `EMAIL_TRANSPORT=${transport} needs EMAIL_FROM, the sender address`);
+  }
+}
+
+const ConfigSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']).default('production'),
   CORS_ORIGINS: z
     .string()
@@ -93,33 +169,18 @@ const ConfigFields = z.object({
   LIBSQL_AUTH_TOKEN: z.string().optional(),
   /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
   BENCH_METRICS: flag,
+  ...EmailSettings.shape,
 });
 
-const ConfigSchema = ConfigFields.superRefine(
-  (config, ctx) => {
-    if (config.APP_ENV !== 'production') return;
-    if ((config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['IP_HASH_SALT'],
-        message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
-      });
-    }
-    if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CORS_ORIGINS'],
-        message:
-          'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
-      });
-    }
-  },
-  // Also when another setting is bad, so one run names every problem (the values are then
-  // as given, hence the defensive reads above).
-  { when: () => true },
-);
+/** The settings as the Worker uses them: mail checked, the EMAIL binding left out. */
+const CheckedConfigSchema = ConfigSchema.superRefine(requireProductionSafety, { when: () => true })
+  .superRefine(requireMailTransport)
+  .transform(({ EMAIL, ...config }) => ({
+    ...config,
+    EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? ('outbox' as const),
+  }));
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof CheckedConfigSchema>;
 
 /** One setting that is missing or malformed, and why; never its value. */
 export interface SettingProblem {
@@ -141,7 +202,7 @@ export class ConfigError extends Error {
 export function checkConfig(
   env: Partial<Record<keyof Bindings, unknown>>,
 ): { ok: true; config: Config } | { ok: false; problems: SettingProblem[] } {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = CheckedConfigSchema.safeParse(env);
   if (parsed.success) return { ok: true, config: parsed.data };
   const problems = parsed.error.issues.map((issue) => ({
     name: issue.path.map(String).join('.') || '(root)',

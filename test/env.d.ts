@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends Secrets {
       TEST_MIGRATIONS: D1Migration[];
+      /** miniflare's send_email binding (vitest.config.ts). */
+      EMAIL: SendEmail;
     }
   }
 }

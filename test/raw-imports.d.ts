@@ -1,4 +1,4 @@
-/** Vite's `?raw` imports: a file's text (e.g. wrangler.toml in test/service/test-bindings.test.ts). */
+/** Vite's `?raw` imports: text files read by tests (the GraphQL schema, wrangler.toml). */
 declare module '*?raw' {
   const text: string;
   export default text;

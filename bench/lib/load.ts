@@ -92,10 +92,12 @@ export async function sampleUsage(
         headers: r.headers ?? {},
         ...(r.body === undefined ? {} : { body: r.body }),
       });
-      await res.arrayBuffer();
+      const body = await res.text();
       if (res.status >= 300) {
         throw new Error(`${workload.id}: ${r.method} ${r.path} answered ${res.status}`);
       }
+      const problem = workload.problemIn?.(body);
+      if (problem) throw new Error(`${workload.id}: ${r.method} ${r.path}: ${problem}`);
       const u = parseD1ServerTiming(res.headers.get('Server-Timing'));
       for (const key of Object.keys(sum) as (keyof D1Usage)[]) sum[key] += u[key];
     }

@@ -41,7 +41,12 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   };
   const bindings = Object.fromEntries([
     ...Object.entries(secrets).map(([k, value]) => [k, { type: 'secret_text', value }]),
-    ...Object.entries(options.vars ?? {}).map(([k, value]) => [k, { type: 'plain_text', value }]),
+    // A local run, as `npm run dev` (whose .dev.vars says the same): production would
+    // refuse to start without a mail transport, and mail here belongs in the outbox.
+    ...Object.entries({ APP_ENV: 'development', ...options.vars }).map(([k, value]) => [
+      k,
+      { type: 'plain_text', value },
+    ]),
     ...Object.entries(options.bindings ?? {}),
   ]);
   const worker = await unstable_startWorker({

@@ -6,6 +6,8 @@ export interface RowResult extends LoadFigures, UsageFigures {
   id: string;
   request: string;
   kind: RowKind;
+  /** The REST row a GraphQL row is compared with. */
+  comparesTo?: string;
 }
 
 export interface LoginFigures {
@@ -34,8 +36,10 @@ export interface Target {
   detail: string;
 }
 
-// The targets of issue 7.
+// The targets of issue 7, and of issue 12 for the GraphQL rows.
 const MAX_READ_STATEMENTS = 3;
+const MAX_GRAPHQL_STATEMENTS = 5;
+const MIN_GRAPHQL_VS_REST = 0.8;
 const ROWS_READ_TOLERANCE = 0.1;
 const MAX_GZIP_KIB = 400;
 const MAX_STARTUP_RATIO = 2;
@@ -44,25 +48,55 @@ const MAX_LOGIN_OVERHEAD_MS = 5;
 const status = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 
+/** A GraphQL row's req/s over its REST row's, when both ran. */
+function versusRest(row: RowResult, rows: RowResult[]) {
+  const rest = rows.find((r) => r.id === row.comparesTo);
+  return rest ? { rest, ratio: row.reqPerSec / rest.reqPerSec } : undefined;
+}
+
 export function evaluateTargets(
   r: Omit<BenchResult, 'targets'>,
   other: BenchResult | undefined,
 ): Target[] {
   const reads = r.rows.filter((row) => row.kind === 'read');
+  const restReads = reads.filter((row) => !row.comparesTo);
+  const graphqlRows = reads.filter((row) => row.comparesTo);
   const writes = r.rows.filter((row) => row.kind === 'write');
   const targets: Target[] = [];
 
-  const overStatements = reads.filter((row) => row.statements > MAX_READ_STATEMENTS);
+  const overStatements = restReads.filter((row) => row.statements > MAX_READ_STATEMENTS);
   targets.push({
     name: `read rows: at most ${MAX_READ_STATEMENTS} statements per request`,
     status: status(overStatements.length === 0),
-    detail: reads.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
+    detail: restReads.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
   });
+
+  if (graphqlRows.length > 0) {
+    const compared = graphqlRows.map((row) => ({ row, versus: versusRest(row, r.rows) }));
+    targets.push({
+      name: `GraphQL rows: at most ${MAX_GRAPHQL_STATEMENTS} statements per request`,
+      status: status(graphqlRows.every((row) => row.statements <= MAX_GRAPHQL_STATEMENTS)),
+      detail: graphqlRows.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
+    });
+    targets.push({
+      name: `GraphQL rows: at least ${MIN_GRAPHQL_VS_REST * 100}% of their REST row's req/s`,
+      status: compared.every(({ versus }) => versus)
+        ? status(compared.every(({ versus }) => versus!.ratio >= MIN_GRAPHQL_VS_REST))
+        : 'N/A',
+      detail: compared
+        .map(({ row, versus }) =>
+          versus
+            ? `${row.id}/${versus.rest.id} ${versus.ratio.toFixed(2)}`
+            : `${row.id}: ${row.comparesTo} not run`,
+        )
+        .join(', '),
+    });
+  }
 
   const badWrites = writes.filter((row) => row.batches !== 1 || row.unbatchedWrites > 0);
   targets.push({
     name: 'write rows: one batch per request, no write outside it',
-    status: status(badWrites.length === 0),
+    status: writes.length === 0 ? 'N/A' : status(badWrites.length === 0),
     detail: writes
       .map(
         (row) =>
@@ -128,6 +162,17 @@ export function evaluateTargets(
 
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
 
+/** The rows in run order, each GraphQL row right after the REST row it is compared with. */
+function besideTheirRestRows(rows: RowResult[]): RowResult[] {
+  const placed = rows.filter((row) => !versusRest(row, rows));
+  for (const row of rows.filter((candidate) => versusRest(candidate, rows))) {
+    let at = placed.findIndex((p) => p.id === row.comparesTo) + 1;
+    while (placed[at]?.comparesTo === row.comparesTo) at++;
+    placed.splice(at, 0, row);
+  }
+  return placed;
+}
+
 export function renderReport(r: BenchResult): string {
   const head = [
     'row',
@@ -140,19 +185,24 @@ export function renderReport(r: BenchResult): string {
     'batches/req',
     'rows read/req',
     'rows written/req',
+    'vs REST req/s',
   ];
-  const lines = r.rows.map((row) => [
-    row.id,
-    row.reqPerSec.toFixed(0),
-    fmt(row.p50Ms),
-    fmt(row.p99Ms),
-    String(row.non2xx + row.errors),
-    fmt(row.statements),
-    fmt(row.queries),
-    fmt(row.batches),
-    fmt(row.rowsRead),
-    fmt(row.rowsWritten),
-  ]);
+  const lines = besideTheirRestRows(r.rows).map((row) => {
+    const versus = versusRest(row, r.rows);
+    return [
+      row.id,
+      row.reqPerSec.toFixed(0),
+      fmt(row.p50Ms),
+      fmt(row.p99Ms),
+      String(row.non2xx + row.errors),
+      fmt(row.statements),
+      fmt(row.queries),
+      fmt(row.batches),
+      fmt(row.rowsRead),
+      fmt(row.rowsWritten),
+      versus ? `${versus.ratio.toFixed(2)} x ${versus.rest.id}` : '',
+    ];
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, i > 0)).join('  ');
   const data = Object.entries(r.data)

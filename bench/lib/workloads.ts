@@ -20,11 +20,47 @@ export interface Workload {
   kind: RowKind;
   /** The requests one connection cycles through; `token` is that connection's user. */
   requests(ctx: BenchContext, token: string): LoadRequest[];
+  /** The REST row this one answers the same question as (the GraphQL rows). */
+  comparesTo?: string;
+  /** Why a 2xx answer is still a failure (GraphQL reports errors in a 200 body). */
+  problemIn?(body: string): string | undefined;
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const json = { 'content-type': 'application/json' };
 const LIST = '/api/v1/posts?limit=20';
+
+// What GET /api/v1/posts/{id} answers, as GraphQL fields.
+const POST_FIELDS = `id body imageUrl thumbnailUrl likeCount likedByViewer createdAt updatedAt
+  author { username profile { avatarUrl } }`;
+
+// The page of issue 12: 20 posts with their authors' profiles and first 3 likes with their users.
+const GQL_LIST = `{
+  posts(first: 20) {
+    nodes {
+      ${POST_FIELDS}
+      author { profile { bio city } }
+      likes(first: 3) { nodes { user { username } } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const GQL_POST = `query Post($id: ID!) { post(id: $id) { ${POST_FIELDS} } }`;
+
+const graphql = (query: string, variables?: Record<string, unknown>): LoadRequest => ({
+  method: 'POST',
+  path: '/graphql',
+  headers: { ...json, accept: 'application/graphql-response+json' },
+  body: JSON.stringify(variables ? { query, variables } : { query }),
+});
+
+function graphqlProblem(body: string): string | undefined {
+  const { data, errors } = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
+  if (errors?.length) return `GraphQL errors: ${JSON.stringify(errors)}`;
+  if (!data) return 'no data';
+  return undefined;
+}
 
 /** The workload table of BENCH.md, in its order. */
 export const WORKLOADS: Workload[] = [
@@ -103,5 +139,23 @@ export const WORKLOADS: Workload[] = [
     who: 'anonymous',
     kind: 'read',
     requests: (ctx) => [{ method: 'GET', path: `/api/v1/profiles/${ctx.profileUsername}` }],
+  },
+  {
+    id: 'gql_list',
+    request: 'POST /graphql: 20 posts, author { profile }, likes(first: 3) { user }',
+    who: 'anonymous',
+    kind: 'read',
+    comparesTo: 'list_anon',
+    problemIn: graphqlProblem,
+    requests: () => [graphql(GQL_LIST)],
+  },
+  {
+    id: 'gql_post',
+    request: 'POST /graphql: post(id) (popular)',
+    who: 'anonymous',
+    kind: 'read',
+    comparesTo: 'post_get',
+    problemIn: graphqlProblem,
+    requests: (ctx) => [graphql(GQL_POST, { id: ctx.popularPostId })],
   },
 ];

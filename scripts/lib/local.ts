@@ -9,6 +9,7 @@ export const DEFAULT_PERSIST_DIR = join(ROOT, '.wrangler', 'state');
 export interface LocalBindings {
   DB: D1Database;
   BUCKET: R2Bucket;
+  IMAGES: ImagesBinding;
 }
 
 /** Runs wrangler (the project's own, on the project's Node) and fails loudly. */
@@ -54,6 +55,7 @@ export function commonArgs(argv = process.argv.slice(2)) {
       scale: { type: 'string', default: '1' },
       'persist-to': { type: 'string', default: DEFAULT_PERSIST_DIR },
       quiet: { type: 'boolean', default: false },
+      thumbnails: { type: 'string', default: 'true' },
     },
   });
 }

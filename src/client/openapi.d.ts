@@ -497,7 +497,7 @@ export interface paths {
         };
         /**
          * Download an image or its thumbnail
-         * @description Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP, 404 until the image job has made it.
+         * @description Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP: 404 `thumbnail_not_ready` until the image job has made it, 404 `thumbnail_unavailable` for good when the image could not be decoded.
          */
         get: operations["getImage"];
         put?: never;
@@ -619,9 +619,53 @@ export interface paths {
         put?: never;
         /**
          * Queue a failed job again
-         * @description Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A message that matches no job type can never succeed and is refused with 422. Administrators only: 401 without a token, 403 for other accounts.
+         * @description Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A job that can never succeed is refused with 422 `not_retryable` (one that failed permanently, or whose mailed token was redacted when it was recorded), as is a message that matches no job type. Administrators only: 401 without a token, 403 for other accounts.
          */
         post: operations["adminRetryFailedJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cron task runs
+         * @description Every run of a scheduled task (token purge, outbox blanking, request-log roll-up, orphaned-image sweep, counter reconciliation), newest first: when it started and finished, its outcome and how many rows it touched. `?task=` keeps one task's runs. Administrators only: 401 without a token, 403 for other accounts.
+         */
+        get: operations["adminListJobRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graphql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run a GraphQL query from the URL
+         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. Signing in is optional, as for POST. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         */
+        get: operations["graphqlGet"];
+        put?: never;
+        /**
+         * Run a GraphQL query or mutation
+         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Signing in is optional: anonymous callers read public data; with the same bearer token as REST, `viewer`, `likedByViewer` and mutations act as that user. Same ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         */
+        post: operations["graphqlPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1196,6 +1240,11 @@ export interface components {
              * @example null
              */
             retried_at: string | null;
+            /**
+             * @description false when queueing it again cannot succeed: the job failed permanently (an image that cannot be decoded), or a secret such as a mailed token was removed when it was recorded.
+             * @example true
+             */
+            retryable: boolean;
         };
         /** @description The message is back on the jobs queue. */
         FailedJobRetry: {
@@ -1208,6 +1257,105 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             retried_at: string;
+        };
+        JobRunList: {
+            items: components["schemas"]["JobRun"][];
+            /**
+             * @description Pass as `?cursor=` for the next page; null on the last page.
+             * @example null
+             */
+            next_cursor: string | null;
+        };
+        /** @description One run of a scheduled (cron) task. */
+        JobRun: {
+            /** @example 01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11 */
+            id: string;
+            /**
+             * @description purge_expired_tokens, blank_outbox_tokens, rollup_request_logs, sweep_orphan_images or reconcile_counters.
+             * @example rollup_request_logs
+             */
+            task: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description null while the task runs (or if its invocation died).
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            finished_at: string | null;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            outcome: "running" | "ok" | "error";
+            /**
+             * @description Rows the task changed, inserted or deleted (0 when there was nothing to do).
+             * @example 12
+             */
+            rows_touched: number;
+            /**
+             * @description The task's own summary, or the error message when it failed.
+             * @example days 2026-11-22..2026-11-23 recomputed; 1 daily_stats rows changed
+             */
+            detail: string | null;
+        };
+        GraphQLResponse: {
+            /** @description The result, shaped like the query. */
+            data?: {
+                [key: string]: unknown;
+            } | null;
+            errors?: components["schemas"]["GraphQLError"][];
+        };
+        GraphQLError: {
+            /** @example Only its author or an administrator may do this to the post. */
+            message: string;
+            locations?: {
+                line: number;
+                column: number;
+            }[];
+            path?: (string | number)[];
+            /** @description Always present, with at least `code`. */
+            extensions: {
+                /**
+                 * @description The REST problem code of the same failure (not_owner, post_not_found, validation_failed, rate_limited, ...) or a GraphQL one (graphql_validation_failed, query_too_deep, PERSISTED_QUERY_NOT_FOUND, ...).
+                 * @example not_owner
+                 */
+                code: string;
+                /**
+                 * @description The invalid argument.
+                 * @example body
+                 */
+                field?: string;
+                /** @description On internal errors: quote it when reporting. */
+                request_id?: string;
+            };
+        };
+        GraphQLRequest: {
+            /**
+             * @description The GraphQL document; may be left out when extensions.persistedQuery names a registered one.
+             * @example { posts(first: 2) { nodes { id body author { username } } } }
+             */
+            query?: string;
+            variables?: {
+                [key: string]: unknown;
+            };
+            /** @description Which operation of the document to run. */
+            operationName?: string;
+            /**
+             * @description Automatic persisted queries: `{ "persistedQuery": { "version": 1, "sha256Hash": "<sha256 of query>" } }`. Send the hash alone; on PERSISTED_QUERY_NOT_FOUND send it again with `query` to register it.
+             * @example {
+             *       "persistedQuery": {
+             *         "version": 1,
+             *         "sha256Hash": "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38"
+             *       }
+             *     }
+             */
+            extensions?: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -5920,7 +6068,7 @@ export interface operations {
     getImage: {
         parameters: {
             query?: {
-                /** @description thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 until it exists. */
+                /** @description thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 `thumbnail_not_ready` until it exists, 404 `thumbnail_unavailable` when the image could not be decoded. */
                 variant?: "thumbnail";
             };
             header?: {
@@ -6003,7 +6151,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such resource. */
+            /** @description No image has this key (`image_not_found`); with `?variant=thumbnail`, the thumbnail is not made yet (`thumbnail_not_ready`, soon a 200) or never will be because the image could not be decoded (`thumbnail_unavailable`: use the original). */
             404: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6964,6 +7112,645 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListJobRuns: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1..100. */
+                limit?: number;
+                /** @description Opaque, signed position from the previous page's `next_cursor` (or its `Link: rel="next"`). A cursor that was altered or belongs to another list is 400. */
+                cursor?: string;
+                /** @description Only the runs of this task. */
+                task?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of task runs. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    /** @description RFC 8288 link to the next page (`rel="next"`), present when there is one. */
+                    Link?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunList"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "instance": "/api/v1/admin/jobs/runs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "invalid_cursor"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/admin/jobs/runs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
+                     *       "instance": "/api/v1/admin/jobs/runs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "admin_only"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors` for each field. */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "instance": "/api/v1/admin/jobs/runs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/admin/jobs/runs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    graphqlGet: {
+        parameters: {
+            query?: {
+                query?: string;
+                /** @description JSON object. */
+                variables?: string;
+                operationName?: string;
+                /** @description JSON, e.g. a persisted query: {"persistedQuery":{"version":1,"sha256Hash":"..."}}. */
+                extensions?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result. With `Accept: application/json` every GraphQL error is also a 200 (look at `errors`); resolver errors (not_owner, post_not_found, ...) are 200 with partial `data` either way. */
+            200: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A mutation sent over GET. */
+            405: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Cannot perform mutations over GET",
+                     *           "extensions": {
+                     *             "code": "method_not_allowed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Cannot perform mutations over GET",
+                     *           "extensions": {
+                     *             "code": "method_not_allowed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description Accept names neither application/graphql-response+json nor application/json. */
+            406: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The JSON body is larger than the REST body limit (payload_too_large). */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description POST with a body that is not application/json. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error: masked, with the request id. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+        };
+    };
+    graphqlPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The GraphQL request. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "query": "query Feed($first: Int) { posts(first: $first) { nodes { id body } } }",
+                 *       "variables": {
+                 *         "first": 5
+                 *       },
+                 *       "operationName": "Feed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GraphQLRequest"];
+            };
+        };
+        responses: {
+            /** @description The result. With `Accept: application/json` every GraphQL error is also a 200 (look at `errors`); resolver errors (not_owner, post_not_found, ...) are 200 with partial `data` either way. */
+            200: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "posts": {
+                     *           "nodes": [
+                     *             {
+                     *               "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *               "body": "Hello from the edge.",
+                     *               "author": {
+                     *                 "username": "alice"
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Syntax Error: Expected Name, found <EOF>.",
+                     *           "extensions": {
+                     *             "code": "graphql_parse_failed"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The access token is invalid or has expired.",
+                     *           "extensions": {
+                     *             "code": "invalid_token"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description Accept names neither application/graphql-response+json nor application/json. */
+            406: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The JSON body is larger than the REST body limit (payload_too_large). */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "The request body is larger than 65536 bytes.",
+                     *           "extensions": {
+                     *             "code": "payload_too_large"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
+                };
+            };
+            /** @description POST with a body that is not application/json. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unexpected error: masked, with the request id. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/graphql-response+json": components["schemas"]["GraphQLResponse"];
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "message": "Something went wrong on our side. Quote the request_id if you report it.",
+                     *           "extensions": {
+                     *             "code": "internal_error",
+                     *             "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GraphQLResponse"];
                 };
             };
         };

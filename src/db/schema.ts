@@ -50,9 +50,19 @@ export const images = sqliteTable(
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     thumbnailKey: text('thumbnail_key'),
+    /** Set when the image cannot be decoded: it will never have a thumbnail. */
+    thumbnailFailedAt: timestamp('thumbnail_failed_at'),
+    /** When the sweep last queued its thumbnail job again (so it does not queue it twice). */
+    thumbnailRequeuedAt: timestamp('thumbnail_requeued_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('images_owner_idx').on(t.ownerId), index('images_created_idx').on(t.createdAt)],
+  (t) => [
+    index('images_owner_idx').on(t.ownerId),
+    index('images_created_idx').on(t.createdAt),
+    index('images_missing_thumbnail_idx')
+      .on(t.createdAt)
+      .where(sql`${t.thumbnailKey} is null and ${t.thumbnailFailedAt} is null`),
+  ],
 );
 
 export const profiles = sqliteTable('profiles', {
@@ -243,8 +253,14 @@ export const failedJobs = sqliteTable(
     attempts: integer('attempts').notNull(),
     failedAt: timestamp('failed_at').notNull(),
     retriedAt: timestamp('retried_at'),
+    /** false: the input can never succeed, or a secret was removed from the stored body. */
+    retryable: bool('retryable').notNull().default(true),
   },
-  (t) => [index('failed_jobs_failed_id_idx').on(t.failedAt, t.id)],
+  (t) => [
+    index('failed_jobs_failed_id_idx').on(t.failedAt, t.id),
+    // The dead-letter consumer may see a message twice: it is recorded once.
+    uniqueIndex('failed_jobs_queue_message_unique').on(t.queue, t.messageId),
+  ],
 );
 
 export const jobRuns = sqliteTable(
@@ -258,7 +274,10 @@ export const jobRuns = sqliteTable(
     outcome: text('outcome', { enum: ['running', 'ok', 'error'] }).notNull(),
     detail: text('detail'),
   },
-  (t) => [index('job_runs_job_started_idx').on(t.job, t.startedAt)],
+  (t) => [
+    index('job_runs_job_started_idx').on(t.job, t.startedAt),
+    index('job_runs_started_id_idx').on(t.startedAt, t.id),
+  ],
 );
 
 export const emailOutbox = sqliteTable(

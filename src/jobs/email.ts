@@ -1,20 +1,14 @@
 import { emailOutbox } from '../db/schema';
 import type { WorkerContext } from './context';
+import {
+  type EmailTransport,
+  type OutgoingEmail,
+  resendTransport,
+  sendEmailBindingTransport,
+} from './email-transports';
 import type { JobOf } from './messages';
 
-export interface OutgoingEmail {
-  id: string;
-  to: string;
-  template: string;
-  subject: string;
-  text: string;
-}
-
-/** Where mail goes. The outbox table is the default (dev, tests, and until a sender is bound). */
-export interface EmailTransport {
-  send(mail: OutgoingEmail): Promise<void>;
-}
-
+/** The development transport: mail lands in the email_outbox table (blanked after 48 h). */
 export const outboxTransport = (ctx: WorkerContext): EmailTransport => ({
   async send(mail) {
     // Keyed by the message's id: a redelivered message does not send twice.
@@ -24,6 +18,21 @@ export const outboxTransport = (ctx: WorkerContext): EmailTransport => ({
       .onConflictDoNothing();
   },
 });
+
+/** The transport EMAIL_TRANSPORT names (readConfig has checked that it is fully configured). */
+export function transportFor(ctx: WorkerContext): EmailTransport {
+  const { config, env } = ctx;
+  const from = config.EMAIL_FROM ?? '';
+  switch (config.EMAIL_TRANSPORT) {
+    case 'send_email':
+      if (!env.EMAIL) throw new Error('EMAIL_TRANSPORT=send_email without an EMAIL binding');
+      return sendEmailBindingTransport(env.EMAIL, from);
+    case 'resend':
+      return resendTransport({ apiKey: config.RESEND_API_KEY ?? '', from });
+    case 'outbox':
+      return outboxTransport(ctx);
+  }
+}
 
 function render(job: JobOf<'email.send'>): Pick<OutgoingEmail, 'subject' | 'text'> {
   const name = job.data.username ?? 'there';
@@ -44,7 +53,8 @@ function render(job: JobOf<'email.send'>): Pick<OutgoingEmail, 'subject' | 'text
 export async function sendEmail(
   job: JobOf<'email.send'>,
   ctx: WorkerContext,
-  transport = outboxTransport(ctx),
+  transport = transportFor(ctx),
 ) {
-  await transport.send({ id: job.id, to: job.to, template: job.template, ...render(job) });
+  const mail: OutgoingEmail = { id: job.id, to: job.to, template: job.template, ...render(job) };
+  await transport.send(mail);
 }

@@ -1,9 +1,11 @@
+import type { z } from 'zod';
 import { openDatabase } from '../db/client';
 import { type Bindings, readConfig } from '../env';
 import { cleanupAccount } from './account-cleanup';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
-import { recordFailedJobs } from './failed-jobs';
+import { firstLine, PermanentJobError } from './errors';
+import { type FailedJobInput, recordFailedJobs } from './failed-jobs';
 import { processImage } from './image-process';
 import {
   type JobMessage,
@@ -40,10 +42,46 @@ async function runJob(job: JobMessage, ctx: WorkerContext, handlers: JobHandlers
   await handler(job as never, ctx);
 }
 
+const problemOf = (error: z.ZodError) =>
+  `Invalid message: ${error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`;
+
+/**
+ * Request logs arrive as many small messages: the consumer writes all of a batch's logs with
+ * one call of the handler (one round trip) and acks or retries those messages together.
+ */
+async function runRequestLogs(
+  messages: { message: Message<unknown>; job: JobOf<'request_log.batch'> }[],
+  ctx: WorkerContext,
+  handlers: JobHandlers,
+) {
+  const handler = handlers['request_log.batch'];
+  if (messages.length === 0 || !handler) return;
+  try {
+    await handler(
+      { type: 'request_log.batch', entries: messages.flatMap((m) => m.job.entries) },
+      ctx,
+    );
+    for (const { message } of messages) message.ack();
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        job: 'request_log.batch',
+        messages: messages.length,
+        error: firstLine(err),
+      }),
+    );
+    for (const { message } of messages) {
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
 /**
  * The queue consumer. Valid messages are dispatched by type and retried with backoff on
  * failure (the platform moves them to the dead-letter queue after max_retries). Messages
- * that can never succeed (bad shape, unknown type) are recorded in failed_jobs and acked.
+ * that can never succeed (bad shape, unknown type, or a job that failed permanently) are
+ * recorded in failed_jobs and acked.
  */
 export async function handleQueue(
   batch: MessageBatch<unknown>,
@@ -68,39 +106,56 @@ export async function handleQueue(
     return;
   }
 
-  const rejected: Parameters<typeof recordFailedJobs>[1] = [];
+  const rejected: FailedJobInput[] = [];
   const rejectedMessages: Message<unknown>[] = [];
+  const reject = (message: Message<unknown>, error: string, retryable = true) => {
+    rejected.push({
+      queue: batch.queue,
+      messageId: message.id,
+      body: message.body,
+      error,
+      attempts: message.attempts,
+      retryable,
+    });
+    rejectedMessages.push(message);
+  };
+  const logs: Parameters<typeof runRequestLogs>[0] = [];
   for (const message of batch.messages) {
     const parsed = JobMessageSchema.safeParse(message.body);
-    if (!parsed.success || !handlers[parsed.data.type]) {
-      rejected.push({
-        queue: batch.queue,
-        messageId: message.id,
-        body: message.body,
-        error: parsed.success
-          ? `No handler for job type ${parsed.data.type}`
-          : `Invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
-        attempts: message.attempts,
-      });
-      rejectedMessages.push(message);
+    if (!parsed.success) {
+      reject(message, problemOf(parsed.error));
+      continue;
+    }
+    const job = parsed.data;
+    if (!handlers[job.type]) {
+      reject(message, `No handler for job type ${job.type}`);
+      continue;
+    }
+    if (job.type === 'request_log.batch') {
+      logs.push({ message, job });
       continue;
     }
     try {
-      await runJob(parsed.data, ctx, handlers);
+      await runJob(job, ctx, handlers);
       message.ack();
     } catch (err) {
+      if (err instanceof PermanentJobError) {
+        reject(message, `Permanent failure: ${firstLine(err)}`, false);
+        continue;
+      }
       console.error(
         JSON.stringify({
           level: 'error',
-          job: parsed.data.type,
+          job: job.type,
           message_id: message.id,
           attempts: message.attempts,
-          error: err instanceof Error ? err.message : String(err),
+          error: firstLine(err),
         }),
       );
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
+  await runRequestLogs(logs, ctx, handlers);
   // Acked only once recorded: if recording fails they are redelivered, not lost.
   await recordFailedJobs(ctx.db, rejected, ctx.now());
   for (const message of rejectedMessages) message.ack();

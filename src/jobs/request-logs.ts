@@ -1,33 +1,44 @@
+import { sql } from 'drizzle-orm';
 import { requestLogs } from '../db/schema';
 import type { WorkerContext } from './context';
-import type { JobOf } from './messages';
+import type { JobOf, RequestLogEntry } from './messages';
 
-// 13 columns per row: 7 rows per statement keeps under D1's 100 bound parameters.
-const ROWS_PER_STATEMENT = 7;
+/** Rows per INSERT: the rows travel as one JSON parameter, so D1's 100-parameter limit is moot. */
+export const LOG_ROWS_PER_STATEMENT = 100;
 
-/** Inserts a whole batch of request logs in one statement group; ids make redelivery a no-op. */
+// The columns of request_logs in table order (an INSERT ... SELECT fills them all).
+const COLUMNS = [
+  'id',
+  'created_at',
+  'method',
+  'route',
+  'path',
+  'status',
+  'duration_ms',
+  'user_id',
+  'username',
+  'request_id',
+  'ip_hash',
+  'user_agent',
+  'country',
+] as const satisfies readonly (keyof RequestLogEntry)[];
+
+const extracted = sql.raw(COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', '));
+
+/**
+ * Inserts request logs, up to LOG_ROWS_PER_STATEMENT rows per statement and every statement
+ * in one batch: one round trip for all the logs of a consumer batch. Ids make redelivery a
+ * no-op.
+ */
 export async function insertRequestLogs(job: JobOf<'request_log.batch'>, ctx: WorkerContext) {
-  const rows = job.entries.map((e) => ({
-    id: e.id,
-    createdAt: new Date(e.created_at),
-    method: e.method,
-    route: e.route,
-    path: e.path,
-    status: e.status,
-    durationMs: e.duration_ms,
-    userId: e.user_id,
-    username: e.username,
-    requestId: e.request_id,
-    ipHash: e.ip_hash,
-    userAgent: e.user_agent,
-    country: e.country,
-  }));
   const statements = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+  for (let i = 0; i < job.entries.length; i += LOG_ROWS_PER_STATEMENT) {
+    const rows = JSON.stringify(job.entries.slice(i, i + LOG_ROWS_PER_STATEMENT));
     statements.push(
       ctx.db
         .insert(requestLogs)
-        .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+        // `where true`: without it SQLite would read ON CONFLICT as a join constraint.
+        .select(sql`select ${extracted} from json_each(${rows}) where true`)
         .onConflictDoNothing(),
     );
   }

@@ -27,3 +27,10 @@ export function authorize(auth: AuthContext, action: Action, ownerId: string): v
     throw forbidden(`Only ${who} may do this to the ${resource}.`, 'not_owner');
   }
 }
+
+/** The resource a write names: its id, the origin its URLs render with, REST's If-Match. */
+export interface WriteTarget {
+  id: string;
+  origin: string;
+  ifMatch?: string;
+}

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { users } from '../db/schema';
-import type { AppEnv, AuthContext } from '../env';
+import type { AppEnv, AuthContext, Config } from '../env';
 import { forbidden, invalidToken, unauthorized } from './problem';
 import { verifyAccessToken } from './tokens';
 
@@ -52,12 +52,16 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** For routes that change data: signed in, and verified when REQUIRE_VERIFIED_EMAIL is on. */
-export const requireWriter = createMiddleware<AppEnv>(async (c, next) => {
-  const auth = currentUser(c);
-  if (c.get('config').REQUIRE_VERIFIED_EMAIL && !auth.emailVerified) {
+/** Throws 403 when REQUIRE_VERIFIED_EMAIL is on and the caller has not verified the address. */
+export function assertWriter(config: Config, auth: AuthContext): void {
+  if (config.REQUIRE_VERIFIED_EMAIL && !auth.emailVerified) {
     throw forbidden('Verify your email address before making changes.', 'email_not_verified');
   }
+}
+
+/** For routes that change data: signed in, and verified when REQUIRE_VERIFIED_EMAIL is on. */
+export const requireWriter = createMiddleware<AppEnv>(async (c, next) => {
+  assertWriter(c.get('config'), currentUser(c));
   await next();
 });
 

@@ -167,5 +167,10 @@ export const TAGS = [
   { name: 'Posts', description: 'Posts with optional images, and likes.' },
   { name: 'Images', description: 'Uploaded images and thumbnails, served from R2.' },
   { name: 'Admin', description: 'Operator surface: users, request logs, stats, failed jobs.' },
+  {
+    name: 'GraphQL',
+    description:
+      'One GraphQL endpoint over the same data, rules and ids as the REST API (schema: src/features/graphql/schema.graphql).',
+  },
   { name: 'Service', description: 'Health and documentation.' },
 ] as const;

@@ -15,6 +15,8 @@ const MULTIPART = /^multipart\/form-data\s*;/i;
 
 /** `GET /images/{key}?variant=thumbnail` (URLs are built by ./media-urls). */
 export const THUMBNAIL_VARIANT = 'thumbnail';
+/** Every thumbnail is a WebP. */
+export const THUMBNAIL_TYPE = 'image/webp';
 
 /** Every object of a user lives under this prefix, so an account's files can be listed. */
 export const userImagePrefix = (userId: string) => `u/${userId}/`;

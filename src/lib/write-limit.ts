@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../env';
+import type { AppEnv, Bindings } from '../env';
 import { currentUser } from './auth';
 import { enforceRateLimit } from './rate-limit';
 
@@ -8,6 +8,10 @@ import { enforceRateLimit } from './rate-limit';
  * WRITE_LIMITER (wrangler.toml); over it, 429 with Retry-After. Mount after requireWriter.
  */
 export const limitWrites = createMiddleware<AppEnv>(async (c, next) => {
-  await enforceRateLimit(c.env.WRITE_LIMITER, `write:user:${currentUser(c).userId}`);
+  await countWrite(c.env, currentUser(c).userId);
   await next();
 });
+
+/** One write by `userId` against WRITE_LIMITER (REST middleware and GraphQL mutations). */
+export const countWrite = (env: Pick<Bindings, 'WRITE_LIMITER'>, userId: string) =>
+  enforceRateLimit(env.WRITE_LIMITER, `write:user:${userId}`);

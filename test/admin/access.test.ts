@@ -12,6 +12,7 @@ const ADMIN_ROUTES: { method: string; path: string; json?: unknown }[] = [
   { method: 'GET', path: '/api/v1/admin/stats' },
   { method: 'GET', path: '/api/v1/admin/jobs/failed' },
   { method: 'POST', path: `/api/v1/admin/jobs/failed/${ID}/retry` },
+  { method: 'GET', path: '/api/v1/admin/jobs/runs' },
 ];
 
 describe('admin routes refuse everyone but administrators', () => {

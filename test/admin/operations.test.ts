@@ -2,9 +2,11 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, dayOf } from '../../src/cron/rollup-request-logs';
 import { newId } from '../../src/lib/ids';
+import { thumbnailKeyFor } from '../../src/lib/uploads';
 import { runCron } from '../cron/support';
 import { createUser, type DirectUser } from '../support/direct-users';
 import { get, post } from '../support/http';
+import { makePng, storeTestImage } from '../support/images';
 import { DEAD_LETTER_QUEUE, deliver, eventually, JOBS_QUEUE } from '../support/queue';
 
 let admin: DirectUser;
@@ -192,34 +194,47 @@ describe('failed jobs', () => {
       type: 'email.send',
       attempts: 6,
       retried_at: null,
+      retryable: false,
     });
     expect(dead.body.data).toEqual({ username: 'grace', token: '[redacted]' });
     expect(JSON.stringify(next.body)).not.toContain('super-secret-reset-token');
   });
 
   it('retry puts the stored message back on the queue and records when', async () => {
+    const image = await storeTestImage(await makePng(40, 30));
+    const job = { type: 'image.process', image_key: image.key };
+    await deliver(DEAD_LETTER_QUEUE, [{ id: 'dead-image', body: job, attempts: 6 }]);
     const row = await env.DB.prepare(
-      "select id from failed_jobs where message_id = 'dead-mail'",
-    ).first<{
-      id: string;
-    }>();
+      "select id from failed_jobs where message_id = 'dead-image'",
+    ).first<{ id: string }>();
     const res = await post(`/api/v1/admin/jobs/failed/${row?.id}/retry`, undefined, {
       token: admin.token,
     });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ id: row?.id, type: 'email.send' });
+    expect(res.body).toMatchObject({ id: row?.id, type: 'image.process' });
     const stored = await env.DB.prepare('select retried_at from failed_jobs where id = ?')
       .bind(row?.id)
       .first<{ retried_at: number | null }>();
     expect(stored?.retried_at).not.toBeNull();
-    // The local queue delivers the message to the consumer, which now sends the email.
-    const mail = await eventually(async () => {
-      const found = await env.DB.prepare('select text from email_outbox where id = ?')
-        .bind(email.id)
-        .first<{ text: string }>();
-      return found ?? undefined;
+    // The local queue delivers the message to the consumer, which now makes the thumbnail.
+    const thumbnail = await eventually(async () => {
+      const found = await env.DB.prepare('select thumbnail_key from images where key = ?')
+        .bind(image.key)
+        .first<{ thumbnail_key: string | null }>();
+      return found?.thumbnail_key ?? undefined;
     });
-    expect(mail.text).toContain('super-secret-reset-token');
+    expect(thumbnail).toBe(thumbnailKeyFor(image.key));
+  });
+
+  it('refuses to retry a mail whose token was redacted when it was recorded', async () => {
+    const row = await env.DB.prepare(
+      "select id from failed_jobs where message_id = 'dead-mail'",
+    ).first<{ id: string }>();
+    const res = await post(`/api/v1/admin/jobs/failed/${row?.id}/retry`, undefined, {
+      token: admin.token,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('not_retryable');
   });
 
   it('refuses to retry a message that matches no job type, and 404s an unknown id', async () => {

@@ -96,9 +96,11 @@ describe('orphaned-image sweep', () => {
       objects_deleted: 1,
       rows_removed: 1,
       thumbnails_requeued: 1,
+      // `kept` never had its thumbnail job (stored directly): queued now that it is over an hour old.
+      missing_thumbnails_requeued: 1,
       resume_after: null,
     });
-    expect(await lastRun(SWEEP_JOB)).toMatchObject({ outcome: 'ok', rows_touched: 3 });
+    expect(await lastRun(SWEEP_JOB)).toMatchObject({ outcome: 'ok', rows_touched: 4 });
 
     // The second run finds nothing left to do.
     const again = await sweepTomorrow();

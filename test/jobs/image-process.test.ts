@@ -2,8 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { retryDelaySeconds } from '../../src/jobs';
 import { sniffImage } from '../../src/lib/image-sniff';
-import { newImageKey, thumbnailKeyFor } from '../../src/lib/uploads';
-import { createUser } from '../support/direct-users';
+import { thumbnailKeyFor } from '../../src/lib/uploads';
 import { makePng, storeTestImage } from '../support/images';
 import { DEAD_LETTER_QUEUE, deliver, JOBS_QUEUE } from '../support/queue';
 
@@ -69,21 +68,23 @@ describe('image.process', () => {
   });
 
   it('retries a failing job with a growing delay, then records it from the dead-letter queue', async () => {
-    // A row whose object is not decodable: the Images binding refuses it on every attempt.
-    const user = await createUser();
-    const key = newImageKey(user.id, 'png');
-    await env.BUCKET.put(key, new TextEncoder().encode('not really a png'));
-    await env.DB.prepare(
-      `insert into images (key, owner_id, purpose, content_type, size, width, height, created_at)
-       values (?, ?, 'post', 'image/png', 16, 10, 10, ?)`,
-    )
-      .bind(key, user.id, Date.now())
-      .run();
+    // The Images binding itself is down (it cannot decode even its control image): a passing
+    // failure, retried; an undecodable image fails at once instead (permanent-failures.test.ts).
+    const image = await seedPng(30, 20);
+    const key = image.key;
+    const outage = {
+      input() {
+        throw new Error('Images binding unavailable');
+      },
+    } as unknown as ImagesBinding;
     const body = { type: 'image.process', image_key: key };
 
     const delays: (number | undefined)[] = [];
     for (const attempts of [1, 2, 3, 4, 5]) {
-      const result = await deliver(JOBS_QUEUE, [{ id: `broken-${attempts}`, body, attempts }]);
+      const result = await deliver(JOBS_QUEUE, [{ id: `broken-${attempts}`, body, attempts }], {
+        ...env,
+        IMAGES: outage,
+      });
       expect(result.explicitAcks).toEqual([]);
       expect(result.retryMessages).toEqual([{ msgId: `broken-${attempts}` }]);
       delays.push(result.retryDelays[`broken-${attempts}`]);
@@ -95,11 +96,16 @@ describe('image.process', () => {
     const dead = await deliver(DEAD_LETTER_QUEUE, [{ id: 'broken-dead', body, attempts: 6 }]);
     expect(dead.ackAll).toBe(true);
     const row = await env.DB.prepare(
-      'select queue, type, body, attempts, error from failed_jobs where message_id = ?',
+      'select queue, type, body, attempts, error, retryable from failed_jobs where message_id = ?',
     )
       .bind('broken-dead')
       .first<{ queue: string; type: string; body: string; attempts: number; error: string }>();
-    expect(row).toMatchObject({ queue: DEAD_LETTER_QUEUE, type: 'image.process', attempts: 6 });
+    expect(row).toMatchObject({
+      queue: DEAD_LETTER_QUEUE,
+      type: 'image.process',
+      attempts: 6,
+      retryable: 1,
+    });
     expect(JSON.parse(row?.body ?? 'null')).toEqual(body);
     expect(await thumbnailKeyOf(key)).toBeNull();
   });

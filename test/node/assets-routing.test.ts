@@ -15,11 +15,16 @@ describe('static assets', () => {
     const firstPatterns = [config.assets?.run_worker_first ?? []].flat();
     expect(firstPatterns).not.toEqual([]);
     const patterns = (firstPatterns as string[]).map(toRegExp);
-    const dir = join(ROOT, 'public', 'docs');
+    const dir = join(ROOT, 'public');
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
-      .map((entry) => `/${relative(join(ROOT, 'public'), join(entry.parentPath, entry.name))}`);
-    expect(files).toContain('/docs/assets/swagger-ui-bundle.js');
+      .map((entry) => `/${relative(dir, join(entry.parentPath, entry.name))}`);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '/docs/assets/swagger-ui-bundle.js',
+        '/graphql/assets/graphiql.min.js',
+      ]),
+    );
     expect(files.filter((path) => !patterns.some((re) => re.test(path)))).toEqual([]);
   });
 });

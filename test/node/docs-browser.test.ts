@@ -1,24 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalWorker, ROOT, startLocalWorker } from '../../bench/lib/local-worker';
+import { launchChromium, openWatchedPage } from './support/chromium';
 
-// /docs in a real browser: Debian's Chromium (installed by .ci/run) driven by playwright-core,
-// against the Worker as `wrangler dev` serves it (static assets included).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// /docs in a real browser (support/chromium: a system Chromium or the packaged one) driven by
+// playwright-core, against the Worker as `wrangler dev` serves it (static assets included).
 const SCREENSHOT = join(ROOT, 'test-artifacts', 'docs.png');
 const STARTUP_TIMEOUT_MS = 120_000;
 const RENDER_TIMEOUT_MS = 60_000;
@@ -29,26 +18,19 @@ interface Operation {
 }
 
 let worker: LocalWorker;
-let context: BrowserContext;
-let userDataDir: string;
+let browser: Browser;
 
 beforeAll(async () => {
   // Swagger UI's files are copied into public/ by `npm ci` (prepare); make sure they are there.
   const copied = spawnSync(process.execPath, [join(ROOT, 'scripts', 'docs-assets.mjs')]);
   if (copied.status !== 0) throw new Error(`docs-assets failed: ${copied.stderr}`);
   worker = await startLocalWorker({ persistTo: false });
-  userDataDir = mkdtempSync(join(tmpdir(), 'ublog-docs-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  browser = await launchChromium();
 }, STARTUP_TIMEOUT_MS);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await worker?.dispose();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 describe('GET /docs in headless Chromium', () => {
@@ -66,14 +48,7 @@ describe('GET /docs in headless Chromium', () => {
       );
       expect(operations.length).toBeGreaterThan(0);
 
-      const page = await context.newPage();
-      const requested: string[] = [];
-      const pageErrors: string[] = [];
-      page.on('request', (request) => requested.push(request.url()));
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text());
-      });
+      const { page, requested, errors, foreignRequests } = await openWatchedPage(browser);
 
       const response = await page.goto(new URL('/docs', origin).href, { waitUntil: 'load' });
       expect(response?.status()).toBe(200);
@@ -94,12 +69,9 @@ describe('GET /docs in headless Chromium', () => {
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-      const foreign = requested.filter(
-        (url) => !url.startsWith('data:') && new URL(url).origin !== origin,
-      );
-      expect(foreign).toEqual([]);
+      expect(foreignRequests(origin)).toEqual([]);
       expect(requested).toContain(new URL('/openapi.json', origin).href);
-      expect(pageErrors).toEqual([]);
+      expect(errors).toEqual([]);
       await page.close();
     },
     STARTUP_TIMEOUT_MS,

@@ -13,6 +13,9 @@ const production = {
   APP_ENV: 'production',
   CORS_ORIGINS: 'https://app.example',
   IP_HASH_SALT: 'a-salt-of-sixteen-chars-or-more',
+  EMAIL_TRANSPORT: 'resend',
+  RESEND_API_KEY: 're_test_key',
+  EMAIL_FROM: 'noreply@ublog.example',
 };
 
 describe('configuration', () => {
@@ -50,6 +53,59 @@ describe('configuration', () => {
   ])('fails on %s with a message naming the setting', (_name, change, setting) => {
     expect(() => readConfig(withChange(change))).toThrow(ConfigError);
     expect(() => readConfig(withChange(change))).toThrow(setting);
+  });
+
+  describe('mail transport', () => {
+    // A production configuration that is right in every other respect.
+    const production = (change: Record<string, unknown>) =>
+      withChange({
+        APP_ENV: 'production',
+        IP_HASH_SALT: 'a-production-salt-of-enough-length',
+        CORS_ORIGINS: 'https://app.ublog.example',
+        EMAIL_FROM: 'noreply@ublog.example',
+        ...change,
+      });
+
+    it.each([
+      ['no transport', {}, 'EMAIL_TRANSPORT'],
+      ['the development outbox', { EMAIL_TRANSPORT: 'outbox' }, 'EMAIL_TRANSPORT'],
+      ['resend without its key', { EMAIL_TRANSPORT: 'resend' }, 'RESEND_API_KEY'],
+      [
+        'send_email without the binding',
+        { EMAIL_TRANSPORT: 'send_email', EMAIL: undefined },
+        'EMAIL',
+      ],
+      [
+        'a transport without a sender',
+        { EMAIL_TRANSPORT: 'resend', RESEND_API_KEY: 're_x', EMAIL_FROM: undefined },
+        'EMAIL_FROM',
+      ],
+      ['an unknown transport', { EMAIL_TRANSPORT: 'pigeon' }, 'EMAIL_TRANSPORT'],
+    ])('production with %s fails naming the setting', (_name, change, setting) => {
+      expect(() => readConfig(production(change))).toThrow(ConfigError);
+      expect(() => readConfig(production(change))).toThrow(setting);
+    });
+
+    it('production accepts the binding or the HTTP provider, and keeps the key out of errors', () => {
+      expect(readConfig(production({ EMAIL_TRANSPORT: 'send_email' })).EMAIL_TRANSPORT).toBe(
+        'send_email',
+      );
+      const resend = readConfig(
+        production({ EMAIL_TRANSPORT: 'resend', RESEND_API_KEY: 're_secret_key' }),
+      );
+      expect(resend).toMatchObject({ EMAIL_TRANSPORT: 'resend', RESEND_API_KEY: 're_secret_key' });
+      const badSender = production({
+        EMAIL_TRANSPORT: 'resend',
+        RESEND_API_KEY: 're_secret_key',
+        EMAIL_FROM: 'nope',
+      });
+      expect(() => readConfig(badSender)).toThrow('EMAIL_FROM');
+      expect(() => readConfig(badSender)).not.toThrow('re_secret_key');
+    });
+
+    it('outside production the outbox is the default', () => {
+      expect(readConfig(valid()).EMAIL_TRANSPORT).toBe('outbox');
+    });
   });
 
   it('accepts a production configuration with a long salt and no local origins', () => {

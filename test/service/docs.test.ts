@@ -15,11 +15,13 @@ describe('GET /docs', () => {
   });
 });
 
-describe('/docs static files', () => {
+describe('/docs and /graphql static files', () => {
   it.each([
     ['/docs/assets/swagger-ui-bundle.js', 'javascript'],
     ['/docs/assets/swagger-ui.css', 'text/css'],
     ['/docs/init.js', 'javascript'],
+    ['/graphql/assets/graphiql.min.js', 'javascript'],
+    ['/graphql/init.js', 'javascript'],
   ])('%s is served through the Worker, with X-Request-Id', async (path, type) => {
     const { status, headers } = await get(path);
     expect(status).toBe(200);

@@ -310,6 +310,7 @@ export const contentCases: CaseSuite = (engine) => {
       contentType: 'image/png',
       size: 100,
       thumbnailKey: null,
+      thumbnailFailedAt: null,
     });
   });
 
@@ -364,6 +365,7 @@ export const contentCases: CaseSuite = (engine) => {
       contentType: 'image/png',
       size: 1234,
       thumbnailKey: 'thumbs/x.webp',
+      thumbnailFailedAt: null,
     });
     expect(await findImage(db, 'images/none.png')).toBeNull();
   });

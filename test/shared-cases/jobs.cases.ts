@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { BLANKED_TEXT, blankOutboxTokens } from '../../src/cron/blank-outbox';
 import { purgeExpiredTokens } from '../../src/cron/purge-tokens';
 import { recordRun } from '../../src/cron/run';
 import {
@@ -167,5 +168,48 @@ export const jobsCases: CaseSuite = (engine) => {
       template: 'password_reset',
     });
     expect(rows[0]?.text).toContain('tok-123');
+  });
+
+  it('recordFailedJobs keeps one row per (queue, message id) and stores secrets redacted', async () => {
+    const { db } = engine();
+    const now = Date.UTC(2026, 3, 1);
+    const mail = {
+      queue: 'ublog-jobs-dlq',
+      messageId: 'm-mail',
+      body: { type: 'email.send', data: { token: 'tok-secret' } },
+      error: 'Retries exhausted',
+      attempts: 6,
+    };
+    await recordFailedJobs(db, [mail], now);
+    await recordFailedJobs(db, [mail, { ...mail, queue: 'ublog-jobs' }], now + 1);
+    const rows = await db.select().from(failedJobs);
+    expect(rows.map((r) => [r.queue, r.messageId]).sort()).toEqual([
+      ['ublog-jobs', 'm-mail'],
+      ['ublog-jobs-dlq', 'm-mail'],
+    ]);
+    for (const row of rows) {
+      expect(row.body).not.toContain('tok-secret');
+      expect(row.retryable).toBe(false);
+    }
+  });
+
+  it('blankOutboxTokens blanks the text of outbox mail older than 48 h, once', async () => {
+    const { db } = engine();
+    const now = Date.UTC(2026, 3, 10);
+    const mail = (id: string, ageHours: number) => ({
+      id,
+      to: 'ada@example.com',
+      template: 'welcome',
+      subject: 'Welcome',
+      text: 'token: tok-123',
+      createdAt: new Date(now - ageHours * HOUR),
+    });
+    await db.insert(emailOutbox).values([mail('old', 49), mail('new', 47)]);
+    expect((await blankOutboxTokens(jobContext(db, now))).rowsTouched).toBe(1);
+    expect((await blankOutboxTokens(jobContext(db, now))).rowsTouched).toBe(0);
+    const texts = Object.fromEntries(
+      (await db.select().from(emailOutbox)).map((r) => [r.id, r.text]),
+    );
+    expect(texts).toEqual({ old: BLANKED_TEXT, new: 'token: tok-123' });
   });
 };

@@ -13,7 +13,13 @@ const routes: RouteConfig[] = createApp()
   .map((d) => (d as { route: RouteConfig }).route);
 
 // Served outside the route registry on purpose: the document itself and static files.
-const UNDECLARED_OK = [/^\/openapi\.json$/, /^\/docs\/assets\//, /^\/docs\/init\.js$/];
+const UNDECLARED_OK = [
+  /^\/openapi\.json$/,
+  /^\/docs\/assets\//,
+  /^\/docs\/init\.js$/,
+  /^\/graphql\/assets\//,
+  /^\/graphql\/init\.js$/,
+];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 const toRegExp = (path: string) =>

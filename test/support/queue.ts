@@ -2,6 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import workerModule from '../../src/index';
+import { createUser } from './direct-users';
+import { call } from './http';
 
 export const JOBS_QUEUE = 'ublog-jobs';
 export const DEAD_LETTER_QUEUE = 'ublog-jobs-dlq';
@@ -12,11 +14,13 @@ let sequence = 0;
  * Runs the Worker's queue consumer on a batch built here (the module itself: batches cannot
  * cross the exports RPC boundary) and returns what it acked and retried. getQueueResult does
  * not report retry options, so each message's retry() is observed (and still called) to
- * return the delay the consumer asked for in `retryDelays`.
+ * return the delay the consumer asked for in `retryDelays`. `bindings` replaces the test env
+ * (a binding that fails, a database that counts its round trips).
  */
 export async function deliver(
   queue: string,
   messages: { body: unknown; id?: string; attempts?: number }[],
+  bindings: typeof env = env,
 ) {
   const batch = createMessageBatch(
     queue,
@@ -36,7 +40,7 @@ export async function deliver(
     });
   }
   const ctx = createExecutionContext();
-  await workerModule.queue(batch, env, ctx);
+  await workerModule.queue(batch, bindings, ctx);
   return { ...(await getQueueResult(batch, ctx)), retryDelays };
 }
 
@@ -52,4 +56,13 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** `POST /admin/jobs/failed/{id}/retry` as a new administrator. */
+export async function retryAsAdmin(failedJobId: string | undefined) {
+  const admin = await createUser({ admin: true });
+  return call(`/api/v1/admin/jobs/failed/${failedJobId}/retry`, {
+    method: 'POST',
+    token: admin.token,
+  });
 }

@@ -5,11 +5,13 @@ import { currentUser } from '../../lib/auth';
 import { assertIfMatch, etagOf } from '../../lib/etag';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, unprocessable } from '../../lib/problem';
+import { redact } from '../../lib/redact';
 import {
   type AdminUserRow,
   findAdminUser,
   findFailedJob,
   listFailedJobs as listFailedJobRows,
+  listJobRuns as listJobRunRows,
   listRequestLogs as listRequestLogRows,
   listUsers as listUserRows,
   markRetried,
@@ -22,8 +24,6 @@ import type { AdminUser } from './admin.schemas';
 const HTTP_OK = 200;
 const HTTP_ACCEPTED = 202;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const SECRET_KEY = /token|password|secret/i;
-const REDACTED = '[redacted]';
 
 const userNotFound = () => notFound('No account has this id.', 'user_not_found');
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -43,17 +43,6 @@ export function toAdminUser(row: AdminUserRow): AdminUser {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
-}
-
-/** A stored message as an admin may see it: values under token/password-like keys hidden. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? REDACTED : redact(v)]),
-    );
-  }
-  return value;
 }
 
 const parseJson = (text: string): unknown => {
@@ -187,6 +176,7 @@ export const listFailedJobs: RouteHandler<typeof routes.listFailedJobs, AppEnv> 
       attempts: r.attempts,
       failed_at: r.failedAt.toISOString(),
       retried_at: iso(r.retriedAt),
+      retryable: r.retryable,
     }),
   });
   return c.json(page, HTTP_OK);
@@ -197,6 +187,12 @@ export const retryFailedJob: RouteHandler<typeof routes.retryFailedJob, AppEnv> 
   const db = c.get('db');
   const row = await findFailedJob(db, id);
   if (!row) throw notFound('No failed job has this id.', 'failed_job_not_found');
+  if (!row.retryable) {
+    throw unprocessable(
+      'This job cannot succeed if queued again: it failed permanently (its input cannot be processed), or a secret such as a mailed token was removed when it was recorded (the user can ask for a new one).',
+      'not_retryable',
+    );
+  }
   const message = JobMessage.safeParse(parseJson(row.body));
   if (!message.success) {
     throw unprocessable(
@@ -211,4 +207,25 @@ export const retryFailedJob: RouteHandler<typeof routes.retryFailedJob, AppEnv> 
     { id, type: message.data.type, retried_at: new Date(now).toISOString() },
     HTTP_ACCEPTED,
   );
+};
+
+export const listJobRuns: RouteHandler<typeof routes.listJobRuns, AppEnv> = async (c) => {
+  const { limit, cursor, task } = c.req.valid('query');
+  const page = await keysetPage(c, {
+    scope: JSON.stringify(['admin.job-runs', task ?? null]),
+    cursor,
+    limit,
+    fetch: (after) => listJobRunRows(c.get('db'), { task, limit, after }),
+    positionOf: (r) => ({ at: r.startedAt.getTime(), id: r.id }),
+    render: (r) => ({
+      id: r.id,
+      task: r.job,
+      started_at: r.startedAt.toISOString(),
+      finished_at: iso(r.finishedAt),
+      outcome: r.outcome,
+      rows_touched: r.rowsTouched,
+      detail: r.detail,
+    }),
+  });
+  return c.json(page, HTTP_OK);
 };

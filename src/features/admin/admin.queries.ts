@@ -1,6 +1,14 @@
 import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { dailyStats, failedJobs, profiles, requestLogs, sessions, users } from '../../db/schema';
+import {
+  dailyStats,
+  failedJobs,
+  jobRuns,
+  profiles,
+  requestLogs,
+  sessions,
+  users,
+} from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
 
 /** Rows newer-first strictly after `position` in (column, id) order. */
@@ -155,4 +163,21 @@ export async function markRetried(db: Database, id: string, now: number) {
     .update(failedJobs)
     .set({ retriedAt: new Date(now) })
     .where(eq(failedJobs.id, id));
+}
+
+export async function listJobRuns(
+  db: Database,
+  input: { task?: string; limit: number; after: Keyset | null },
+) {
+  return db
+    .select()
+    .from(jobRuns)
+    .where(
+      and(
+        input.task ? eq(jobRuns.job, input.task) : undefined,
+        before(jobRuns.startedAt, jobRuns.id, input.after),
+      ),
+    )
+    .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))
+    .limit(input.limit + 1);
 }

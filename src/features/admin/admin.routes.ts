@@ -8,6 +8,8 @@ import {
   AdminUserSchema,
   FailedJobIdParams,
   FailedJobListSchema,
+  JobRunListSchema,
+  ListJobRunsQuery,
   ListRequestLogsQuery,
   ListUsersQuery,
   RequestLogListSchema,
@@ -122,10 +124,25 @@ export const retryFailedJob = createRoute({
   path: '/jobs/failed/{id}/retry',
   operationId: 'adminRetryFailedJob',
   summary: 'Queue a failed job again',
-  description: `Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A message that matches no job type can never succeed and is refused with 422. ${ADMIN_ONLY}`,
+  description: `Sends the stored message to the jobs queue again and records when. Jobs are idempotent, so retrying twice does no harm. A job that can never succeed is refused with 422 \`not_retryable\` (one that failed permanently, or whose mailed token was redacted when it was recorded), as is a message that matches no job type. ${ADMIN_ONLY}`,
   request: { params: FailedJobIdParams },
   responses: {
     202: json(RetryAcceptedSchema, 'Queued again.', {}),
     ...problemResponses(401, 403, 404, 422),
+  },
+});
+
+export const listJobRuns = createRoute({
+  ...adminRoute,
+  method: 'get',
+  path: '/jobs/runs',
+  operationId: 'adminListJobRuns',
+  summary: 'List cron task runs',
+  description: `Every run of a scheduled task (token purge, outbox blanking, request-log roll-up, orphaned-image sweep, counter reconciliation), newest first: when it started and finished, its outcome and how many rows it touched. \`?task=\` keeps one task's runs. ${ADMIN_ONLY}`,
+  request: { query: ListJobRunsQuery },
+  responses: {
+    200: json(JobRunListSchema, 'A page of task runs.', { ...EtagHeader, ...LinkHeader }),
+    ...notModifiedResponse,
+    ...problemResponses(400, 401, 403, 422),
   },
 });

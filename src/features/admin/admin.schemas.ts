@@ -179,6 +179,11 @@ export const FailedJobSchema = z
     attempts: z.number().int().openapi({ example: 6 }),
     failed_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
     retried_at: z.iso.datetime().nullable().openapi({ example: null }),
+    retryable: z.boolean().openapi({
+      description:
+        'false when queueing it again cannot succeed: the job failed permanently (an image that cannot be decoded), or a secret such as a mailed token was removed when it was recorded.',
+      example: true,
+    }),
   })
   .openapi('FailedJob');
 
@@ -193,3 +198,40 @@ export const RetryAcceptedSchema = z
     retried_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
   })
   .openapi('FailedJobRetry', { description: 'The message is back on the jobs queue.' });
+
+// ---- cron runs ----
+
+export const JobRunSchema = z
+  .object({
+    id: z.string().openapi({ example: EXAMPLE_ID }),
+    task: z.string().openapi({
+      description:
+        'purge_expired_tokens, blank_outbox_tokens, rollup_request_logs, sweep_orphan_images or reconcile_counters.',
+      example: 'rollup_request_logs',
+    }),
+    started_at: z.iso.datetime().openapi({ example: EXAMPLE_TIME }),
+    finished_at: z.iso.datetime().nullable().openapi({
+      description: 'null while the task runs (or if its invocation died).',
+      example: EXAMPLE_TIME,
+    }),
+    outcome: z.enum(['running', 'ok', 'error']).openapi({ example: 'ok' }),
+    rows_touched: z.number().int().min(0).openapi({
+      description: 'Rows the task changed, inserted or deleted (0 when there was nothing to do).',
+      example: 12,
+    }),
+    detail: z.string().nullable().openapi({
+      description: "The task's own summary, or the error message when it failed.",
+      example: 'days 2026-11-22..2026-11-23 recomputed; 1 daily_stats rows changed',
+    }),
+  })
+  .openapi('JobRun', { description: 'One run of a scheduled (cron) task.' });
+
+export const JobRunListSchema = pageSchema(JobRunSchema, 'JobRunList');
+
+export const ListJobRunsQuery = PageQuerySchema.extend({
+  task: z
+    .string()
+    .regex(/^[a-z0-9_:]{1,100}$/, { error: 'a task name such as rollup_request_logs' })
+    .optional()
+    .openapi({ description: 'Only the runs of this task.', example: 'rollup_request_logs' }),
+});

@@ -8,4 +8,5 @@ export const adminRouter = createRouter()
   .openapi(routes.listRequestLogs, handlers.listRequestLogs)
   .openapi(routes.getStats, handlers.getStats)
   .openapi(routes.listFailedJobs, handlers.listFailedJobs)
-  .openapi(routes.retryFailedJob, handlers.retryFailedJob);
+  .openapi(routes.retryFailedJob, handlers.retryFailedJob)
+  .openapi(routes.listJobRuns, handlers.listJobRuns);

@@ -1,14 +1,13 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { notFound } from '../../lib/problem';
-import { THUMBNAIL_VARIANT } from '../../lib/uploads';
+import { THUMBNAIL_TYPE, THUMBNAIL_VARIANT } from '../../lib/uploads';
 import { findImage } from './images.queries';
 import type { getImage } from './images.routes';
 
 const HTTP_OK = 200;
 const HTTP_PARTIAL_CONTENT = 206;
 const HTTP_NOT_MODIFIED = 304;
-const THUMBNAIL_TYPE = 'image/webp';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Defence in depth: even if a browser rendered the bytes as a document, it could run nothing.
 const IMAGE_CSP = "default-src 'none'; sandbox";
@@ -48,6 +47,12 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
   if (!image) throw missing('No image has this key.', 'image_not_found');
 
   const thumbnail = variant === THUMBNAIL_VARIANT;
+  if (thumbnail && image.thumbnailFailedAt) {
+    throw notFound(
+      'This image could not be decoded, so it has no thumbnail and never will; use the original.',
+      'thumbnail_unavailable',
+    );
+  }
   const objectKey = thumbnail ? image.thumbnailKey : image.key;
   if (!objectKey) throw missing('The thumbnail has not been made yet.', 'thumbnail_not_ready');
 

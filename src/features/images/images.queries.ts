@@ -9,6 +9,7 @@ export async function findImage(db: Database, key: string) {
       contentType: images.contentType,
       size: images.size,
       thumbnailKey: images.thumbnailKey,
+      thumbnailFailedAt: images.thumbnailFailedAt,
     })
     .from(images)
     .where(eq(images.key, key))

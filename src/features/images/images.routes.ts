@@ -35,7 +35,7 @@ export const getImage = createRoute({
   tags: ['Images'],
   summary: 'Download an image or its thumbnail',
   description:
-    'Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP, 404 until the image job has made it.',
+    'Streams the bytes from storage with the content type decided from the bytes at upload (JPEG, PNG, WebP or GIF). Supports `If-None-Match` (304) and a single `Range` (206). `?variant=thumbnail` serves the small WebP: 404 `thumbnail_not_ready` until the image job has made it, 404 `thumbnail_unavailable` for good when the image could not be decoded.',
   security: [],
   request: { params: ImageKeyParams, query: ImageQuery, headers: ImageRequestHeaders },
   responses: {
@@ -53,5 +53,10 @@ export const getImage = createRoute({
       headers: { ETag: imageHeaders.ETag, 'Cache-Control': imageHeaders['Cache-Control'] },
     },
     ...problemResponses(404, 422),
+    404: {
+      ...problemResponses(404)[404],
+      description:
+        'No image has this key (`image_not_found`); with `?variant=thumbnail`, the thumbnail is not made yet (`thumbnail_not_ready`, soon a 200) or never will be because the image could not be decoded (`thumbnail_unavailable`: use the original).',
+    },
   },
 });

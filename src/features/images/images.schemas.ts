@@ -18,7 +18,7 @@ export const ImageKeyParams = z.object({
 export const ImageQuery = z.object({
   variant: z.enum([THUMBNAIL_VARIANT]).optional().openapi({
     description:
-      'thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 until it exists.',
+      'thumbnail: the small WebP (at most 320 px on its longer side), made shortly after upload; 404 `thumbnail_not_ready` until it exists, 404 `thumbnail_unavailable` when the image could not be decoded.',
     example: THUMBNAIL_VARIANT,
   }),
 });

@@ -2,34 +2,30 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { authorOf } from '../../lib/author';
+import { listScopes } from '../../lib/list-scopes';
 import { iso } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
-import { notFound } from '../../lib/problem';
-import {
-  likePost as addLike,
-  listLikes,
-  postExists,
-  unlikePost as removeLike,
-} from './likes.queries';
+import { listLikes, postExists } from './likes.queries';
 import type * as routes from './likes.routes';
-
-const postNotFound = () => notFound('No post has this id.', 'post_not_found');
+import { postNotFound, setLike } from './posts.actions';
 
 export const likePost: RouteHandler<typeof routes.likePost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const likeCount = await addLike(c.get('db'), {
+  const likeCount = await setLike(c.get('db'), {
     postId: id,
     userId: currentUser(c).userId,
-    now: Date.now(),
+    liked: true,
   });
-  if (likeCount === null) throw postNotFound();
   return c.json({ like_count: likeCount, liked_by_me: true }, 200);
 };
 
 export const unlikePost: RouteHandler<typeof routes.unlikePost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  const likeCount = await removeLike(c.get('db'), { postId: id, userId: currentUser(c).userId });
-  if (likeCount === null) throw postNotFound();
+  const likeCount = await setLike(c.get('db'), {
+    postId: id,
+    userId: currentUser(c).userId,
+    liked: false,
+  });
   return c.json({ like_count: likeCount, liked_by_me: false }, 200);
 };
 
@@ -39,7 +35,7 @@ export const listPostLikes: RouteHandler<typeof routes.listPostLikes, AppEnv> = 
   const db = c.get('db');
   const origin = new URL(c.req.url).origin;
   const page = await keysetPage(c, {
-    scope: JSON.stringify(['post.likes', id]),
+    scope: listScopes.postLikes(id),
     cursor,
     limit,
     fetch: async (position) => {

@@ -75,3 +75,43 @@ export async function postExists(db: Database, id: string): Promise<boolean> {
   const [row] = await db.select({ id: posts.id }).from(posts).where(eq(posts.id, id)).limit(1);
   return row !== undefined;
 }
+
+export interface LikeOfPost {
+  postId: string;
+  userId: string;
+  likedAt: number;
+}
+
+/**
+ * The most recent likes of many posts in one statement: for each post `limit + 1` rows after
+ * `position` through the (post_id, created_at, user_id) index, so the rows read depend on the
+ * page, never on how many likes a post has. The ids travel as one JSON array (json_each), so
+ * any number of posts binds one parameter, far below D1's limit of 100.
+ */
+export async function listLikesOfPosts(
+  db: Database,
+  input: { postIds: readonly string[]; position: Keyset | null; limit: number },
+): Promise<Map<string, LikeOfPost[]>> {
+  const { position } = input;
+  const byPost = new Map<string, LikeOfPost[]>();
+  if (input.postIds.length === 0) return byPost;
+  const after = position
+    ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
+    : sql``;
+  const rows = await db.all<{ post_id: string; page: string }>(sql`
+    select ids.value as post_id,
+      (select json_group_array(json_array(page.user_id, page.created_at))
+        from (select ${likes.userId} as user_id, ${likes.createdAt} as created_at from ${likes}
+          where ${likes.postId} = ids.value${after}
+          order by ${likes.createdAt} desc, ${likes.userId} desc limit ${input.limit + 1}) page
+      ) as page
+    from json_each(${JSON.stringify([...new Set(input.postIds)])}) ids`);
+  for (const row of rows) {
+    const page = (JSON.parse(row.page) as [string, number][])
+      .map(([userId, likedAt]) => ({ postId: row.post_id, userId, likedAt }))
+      // json_group_array does not promise the subquery's order: newest first, as the keyset.
+      .sort((a, b) => b.likedAt - a.likedAt || (a.userId < b.userId ? 1 : -1));
+    byPost.set(row.post_id, page);
+  }
+  return byPost;
+}

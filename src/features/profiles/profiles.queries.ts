@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
 import { images, profiles, users } from '../../db/schema';
+import { inJsonArray } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 const profileColumns = {
@@ -90,4 +91,9 @@ export async function updateProfile(
     selectProfiles(db).where(eq(users.id, input.userId)).limit(1),
   ]);
   return { changed: affectedRows(result) === 1, profile: rows[0] };
+}
+
+/** Users with their profiles by id, in one statement however many ids there are. */
+export function findProfilesByUserIds(db: Database, userIds: readonly string[]) {
+  return selectProfiles(db).where(inJsonArray(users.id, userIds));
 }

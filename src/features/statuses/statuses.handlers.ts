@@ -1,34 +1,28 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
-import { authorize } from '../../lib/access';
 import { currentUser } from '../../lib/auth';
-import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt, setEtag } from '../../lib/etag';
+import { setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
+import { listScopes } from '../../lib/list-scopes';
 import { keysetPage } from '../../lib/pagination';
-import { notFound, preconditionFailed } from '../../lib/problem';
+import { editStatus, removeStatus, statusNotFound } from './statuses.actions';
 import {
   findStatus,
   createStatus as insertStatus,
-  deleteStatus as removeStatus,
-  type StatusRow,
   listStatuses as selectStatusPage,
-  updateStatusContent,
 } from './statuses.queries';
 import type * as routes from './statuses.routes';
 import { STATUSES_PATH } from './statuses.schemas';
 import { renderStatus } from './statuses.view';
 
 const originOf = (c: Context) => new URL(c.req.url).origin;
-const statusNotFound = () => notFound('No status has this id.', 'status_not_found');
-const staleWrite = () =>
-  preconditionFailed('The status changed while this request was being applied.', 'etag_mismatch');
 
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
   const { limit, cursor, username } = c.req.valid('query');
   const origin = originOf(c);
   const page = await keysetPage(c, {
-    scope: JSON.stringify(['statuses', username?.toLowerCase() ?? null]),
+    scope: listScopes.statuses(username),
     cursor,
     limit,
     fetch: (position) => selectStatusPage(c.get('db'), { username, position, limit }),
@@ -66,33 +60,16 @@ export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c
   return c.json(renderStatus(originOf(c), row), 200);
 };
 
-/** The status after the object-level check and If-Match against what GET would send. */
-async function loadForWrite(
-  c: Context<AppEnv>,
-  id: string,
-  action: 'status.update' | 'status.delete',
-  ifMatch: string | undefined,
-): Promise<StatusRow> {
-  const row = await findStatus(c.get('db'), id);
-  if (!row) throw statusNotFound();
-  authorize(currentUser(c), action, row.authorId);
-  await assertIfMatch(ifMatch, renderStatus(originOf(c), row));
-  return row;
-}
-
 export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
   const { content } = c.req.valid('json');
-  const current = await loadForWrite(c, id, 'status.update', ifMatch);
-  const { changed, status } = await updateStatusContent(c.get('db'), {
+  const status = await editStatus(c.get('db'), currentUser(c), {
     id,
     content,
-    updatedAt: nextUpdatedAt(current.updatedAt),
-    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
+    ifMatch,
+    origin: originOf(c),
   });
-  if (!status) throw statusNotFound();
-  if (!changed) throw staleWrite();
   const view = renderStatus(originOf(c), status);
   await setEtag(c, view);
   return c.json(view, 200);
@@ -101,11 +78,6 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
 export const deleteStatus: RouteHandler<typeof routes.deleteStatus, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { 'if-match': ifMatch } = c.req.valid('header');
-  const current = await loadForWrite(c, id, 'status.delete', ifMatch);
-  const deleted = await removeStatus(c.get('db'), {
-    id,
-    expectedUpdatedAt: expectedUpdatedAt(ifMatch, current.updatedAt),
-  });
-  if (!deleted) throw ifMatch === undefined ? statusNotFound() : staleWrite();
+  await removeStatus(c.get('db'), currentUser(c), { id, ifMatch, origin: originOf(c) });
   return c.body(null, 204);
 };
