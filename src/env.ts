@@ -19,6 +19,15 @@ export interface Secrets {
 
 export type Bindings = Env & Secrets;
 
+/** The settings that are secrets (`wrangler secret put`), so not visible to a local check. */
+export const SECRET_NAMES: readonly (keyof Secrets)[] = [
+  'JWT_SECRET',
+  'IP_HASH_SALT',
+  'LIBSQL_URL',
+  'LIBSQL_AUTH_TOKEN',
+  'RESEND_API_KEY',
+];
+
 /** What middleware puts on the context for handlers. */
 export interface Variables {
   config: Config;

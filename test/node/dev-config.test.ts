@@ -94,10 +94,12 @@ describe('configuration checked before wrangler starts', () => {
     expect(settingProblems('dev', settings)).toEqual([]);
   });
 
-  it('this repository’s wrangler.toml passes the deploy check', () => {
-    expect(settingProblems('deploy', localSettings('deploy', join(ROOT, 'wrangler.toml')))).toEqual(
-      [],
+  it('deploying this repository’s wrangler.toml as it is stops at the missing mail transport', () => {
+    const problems = settingProblems(
+      'deploy',
+      localSettings('deploy', join(ROOT, 'wrangler.toml')),
     );
+    expect(problems.map((p) => p.name)).toEqual(['EMAIL_TRANSPORT']);
   });
 
   it('dev: stops naming each bad setting of .dev.vars, never its value', async () => {
@@ -123,7 +125,7 @@ describe('configuration checked before wrangler starts', () => {
     expect(refused.stderr).not.toContain('JWT_SECRET');
 
     const good = project(
-      'APP_ENV = "production"\nCORS_ORIGINS = "https://app.example"\nJWT_ISSUER = "https://api.example"\nJWT_AUDIENCE = "api"',
+      'APP_ENV = "production"\nCORS_ORIGINS = "https://app.example"\nJWT_ISSUER = "https://api.example"\nJWT_AUDIENCE = "api"\nEMAIL_TRANSPORT = "resend"\nEMAIL_FROM = "noreply@app.example"',
     );
     const accepted = await checkConfigScript('deploy', good);
     expect(accepted.code).toBe(0);
