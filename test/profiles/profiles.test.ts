@@ -6,6 +6,19 @@ import { del, get, patch, post } from '../support/http';
 
 let me: DirectUser;
 
+/** Makes an avatar image row (with a thumbnail when given) the user's avatar; returns its key. */
+async function setAvatar(user: DirectUser, thumbnailSuffix: string | null) {
+  const key = `u/${user.id}/avatar.webp`;
+  const thumbnailKey = thumbnailSuffix && `${key}.${thumbnailSuffix}`;
+  await env.DB.batch([
+    env.DB.prepare(
+      `insert into images (key, owner_id, purpose, content_type, size, width, height, thumbnail_key) values (?, ?, 'avatar', 'image/webp', 10, 64, 64, ?)`,
+    ).bind(key, user.id, thumbnailKey),
+    env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
+  ]);
+  return key;
+}
+
 beforeAll(async () => {
   me = await createUser();
 });
@@ -32,13 +45,7 @@ describe('GET /profiles/{username}', () => {
 
   it('shows the avatar as an absolute image URL', async () => {
     const user = await createUser();
-    const key = `u/${user.id}/avatar.webp`;
-    await env.DB.batch([
-      env.DB.prepare(
-        `insert into images (key, owner_id, purpose, content_type, size, width, height) values (?, ?, 'avatar', 'image/webp', 10, 64, 64)`,
-      ).bind(key, user.id),
-      env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
-    ]);
+    const key = await setAvatar(user, null);
     const res = await get(`/api/v1/profiles/${user.username}`);
     expect(res.body.avatar_url).toBe(`http://localhost/api/v1/images/${encodeURIComponent(key)}`);
     expect(res.body.avatar_thumbnail_url).toBeNull();
@@ -81,13 +88,7 @@ describe('GET /profiles/me', () => {
 
   it('carries the avatar thumbnail once it is made', async () => {
     const user = await createUser();
-    const key = `u/${user.id}/avatar.png`;
-    await env.DB.batch([
-      env.DB.prepare(
-        `insert into images (key, owner_id, purpose, content_type, size, width, height, thumbnail_key) values (?, ?, 'avatar', 'image/png', 10, 64, 64, ?)`,
-      ).bind(key, user.id, `${key}.thumb.webp`),
-      env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
-    ]);
+    const key = await setAvatar(user, 'thumb.webp');
     const res = await get('/api/v1/profiles/me', { token: user.token });
     expect(res.body.avatar_thumbnail_url).toBe(
       `http://localhost/api/v1/images/${encodeURIComponent(key)}?variant=thumbnail`,
