@@ -20,12 +20,14 @@ import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { onError, problemResponse } from './lib/errors';
+import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
-import { notFound, payloadTooLarge } from './lib/problem';
+import { payloadTooLarge } from './lib/problem';
 import { withOperationProblemExamples } from './lib/problem-examples';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
-import { createRouter } from './lib/router';
+import { declaredBodyTypes } from './lib/request-validation';
+import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
 
@@ -60,6 +62,7 @@ export const EXPOSED_HEADERS = [
   'Location',
   'Link',
   'Retry-After',
+  'Allow',
 ];
 
 /**
@@ -102,9 +105,13 @@ const corsFromConfig = createMiddleware<AppEnv>((c, next) =>
   })(c, next),
 );
 
-// Uploads (multipart) are limited by the upload code while it streams; everything else is JSON.
+// Only JSON bodies are read whole, so only they need this limit, and only where a JSON body is
+// taken: uploads (multipart) are limited by the upload code while they stream, and a body of a
+// type the route does not take is refused with 415 unread, not mistaken for too large a JSON.
 const jsonBodyLimit = createMiddleware<AppEnv>((c, next) => {
-  if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+  if (!isJson(c.req.header('Content-Type'))) return next();
+  const takes = declaredBodyTypes(c);
+  if (takes && !takes.includes(JSON_MEDIA_TYPE)) return next();
   const maxSize = c.get('config').MAX_JSON_BODY_BYTES;
   return bodyLimit({
     maxSize,
@@ -168,13 +175,7 @@ export function createApp() {
   );
 
   app.notFound((c) =>
-    problemResponse(
-      c,
-      notFound(
-        `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`,
-        'route_not_found',
-      ),
-    ),
+    problemResponse(c, unmatchedRoute(app, c.req.method, new URL(c.req.url).pathname)),
   );
   app.onError(onError);
   return app;

@@ -349,7 +349,7 @@ export interface paths {
         };
         /**
          * List statuses, newest first
-         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?username=` keeps one user's statuses (an unknown username gives an empty list).
+         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?author=` keeps one user's statuses, as on GET /posts (an unknown username gives an empty list); `?username=` is its deprecated old name.
          */
         get: operations["listStatuses"];
         put?: never;
@@ -1400,6 +1400,27 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/health",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1453,6 +1474,27 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/docs",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
@@ -1521,6 +1563,27 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/register",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state (a duplicate, or a request still in flight). */
             409: {
                 headers: {
@@ -1542,7 +1605,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/register",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/register",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1554,7 +1659,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1644,6 +1749,27 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/login",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -1667,7 +1793,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/login",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/login",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1679,7 +1847,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -1808,6 +1976,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/auth/refresh",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1871,6 +2060,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/auth/logout",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -1914,6 +2124,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/password",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials. */
             401: {
@@ -1959,7 +2190,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/password",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/password",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1971,7 +2244,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2047,7 +2320,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/password-reset",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/password-reset",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/password-reset",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2059,7 +2395,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2135,7 +2471,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2147,7 +2546,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2200,7 +2599,70 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/auth/verify-email",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/auth/verify-email",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/auth/verify-email",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2212,7 +2674,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2300,6 +2762,27 @@ export interface operations {
                      *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "email_already_verified"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2426,6 +2909,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -2513,6 +3017,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -2580,6 +3105,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -2668,7 +3214,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2680,7 +3268,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2822,7 +3410,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -2834,7 +3422,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -2944,6 +3532,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
             500: {
                 headers: {
@@ -3008,7 +3617,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -3115,7 +3724,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
@@ -3124,7 +3733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3136,7 +3745,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -3145,7 +3754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3157,7 +3766,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3269,7 +3878,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3281,7 +3890,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3360,7 +3969,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The multipart body could not be parsed.",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -3488,16 +4097,16 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "An upload may be at most 10 MiB.",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "payload_too_large"
+                     *       "code": "upload_too_large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3509,7 +4118,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as multipart/form-data with a `file` part.",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -3518,7 +4127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3530,7 +4139,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3712,7 +4321,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3724,7 +4333,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3786,7 +4395,12 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque, signed position from the previous page's `next_cursor` (or its `Link: rel="next"`). A cursor that was altered or belongs to another list is 400. */
                 cursor?: string;
-                /** @description Only this user's statuses (case-insensitive). */
+                /** @description Only this user's statuses (case-insensitive), as on GET /posts. */
+                author?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the old name of `author`, still accepted.
+                 */
                 username?: string;
             };
             header?: {
@@ -3866,7 +4480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3878,7 +4492,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -3955,7 +4569,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -4041,7 +4655,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
@@ -4050,7 +4664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4062,7 +4676,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -4071,7 +4685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4083,7 +4697,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4218,7 +4832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4230,7 +4844,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4370,7 +4984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4382,7 +4996,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4480,7 +5094,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -4587,7 +5201,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
@@ -4596,7 +5210,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4608,7 +5222,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -4617,7 +5231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4629,7 +5243,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4775,7 +5389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4787,7 +5401,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -4876,7 +5490,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -4962,7 +5576,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
@@ -4971,7 +5585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4983,7 +5597,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json, or multipart/form-data with a `body` part and an optional `image` part.",
                      *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -4992,7 +5606,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5004,7 +5618,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5141,7 +5755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5153,7 +5767,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5293,7 +5907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5305,7 +5919,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5403,7 +6017,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -5510,7 +6124,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Content Too Large",
                      *       "status": 413,
-                     *       "detail": "The request body is too large.",
+                     *       "detail": "The request body is larger than 65536 bytes.",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
@@ -5519,7 +6133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported media type. */
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
             415: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5531,7 +6145,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
-                     *       "detail": "Unsupported media type.",
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
@@ -5540,7 +6154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5552,7 +6166,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5693,7 +6307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5705,7 +6319,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -5846,7 +6460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5858,7 +6472,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6021,7 +6635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6033,7 +6647,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6172,7 +6786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6184,7 +6798,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6324,7 +6938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6336,7 +6950,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6410,7 +7024,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Bad Request",
                      *       "status": 400,
-                     *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
+                     *       "detail": "The request body is not valid JSON.",
                      *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
@@ -6505,7 +7119,49 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6517,7 +7173,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6667,7 +7323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6679,7 +7335,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6792,7 +7448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6804,7 +7460,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -6942,7 +7598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6954,7 +7610,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7072,7 +7728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7084,7 +7740,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
@@ -7224,7 +7880,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid: see `errors` for each field. */
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7236,7 +7892,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors` for each field.",
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
                      *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"

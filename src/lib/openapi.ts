@@ -50,8 +50,8 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state (a duplicate, or a request still in flight).',
   412: 'The If-Match ETag is stale: the resource changed since it was read.',
   413: 'The request body is too large.',
-  415: 'Unsupported media type.',
-  422: 'Well-formed but invalid: see `errors` for each field.',
+  415: 'Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes.',
+  422: 'Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).',
   428: 'A precondition header is required.',
   429: 'Rate limited: retry after the number of seconds in Retry-After.',
   500: 'Unexpected error. The body never shows internals; quote request_id when reporting.',
@@ -83,32 +83,45 @@ const problemHeaders = (status: number) => {
   return undefined;
 };
 
+// The code an error of each status usually carries, for the examples.
+const PROBLEM_CODES: Partial<Record<number, string>> = {
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  429: 'rate_limited',
+  500: 'internal_error',
+};
+
+/** One problem response; `example` gives the example a code and detail of the operation's own. */
+export function problemResponse(
+  status: ProblemStatus,
+  example: { code?: string; detail?: string } = {},
+) {
+  const description = PROBLEM_DESCRIPTIONS[status] ?? statusTitle(status);
+  return {
+    description,
+    headers: problemHeaders(status),
+    content: {
+      'application/problem+json': {
+        schema: ProblemSchema,
+        example: {
+          type: 'about:blank',
+          title: statusTitle(status),
+          status,
+          detail: example.detail ?? description,
+          instance: '/api/v1/example',
+          request_id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
+          code: example.code ?? PROBLEM_CODES[status] ?? 'example',
+        },
+      },
+    },
+  };
+}
+
 /** Problem responses for the given statuses, plus 500, which any route can return. */
 export function problemResponses(...statuses: ProblemStatus[]) {
   const all = [...new Set([...statuses, 500])].sort();
-  return Object.fromEntries(
-    all.map((status) => [
-      status,
-      {
-        description: PROBLEM_DESCRIPTIONS[status] ?? statusTitle(status),
-        headers: problemHeaders(status),
-        content: {
-          'application/problem+json': {
-            schema: ProblemSchema,
-            example: {
-              type: 'about:blank',
-              title: statusTitle(status),
-              status,
-              detail: PROBLEM_DESCRIPTIONS[status] ?? statusTitle(status),
-              instance: '/api/v1/example',
-              request_id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
-              code: 'example',
-            },
-          },
-        },
-      },
-    ]),
-  ) as Record<
+  return Object.fromEntries(all.map((status) => [status, problemResponse(status)])) as Record<
     ProblemStatus,
     {
       description: string;

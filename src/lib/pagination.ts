@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
+import { fieldName } from './field-messages';
 import { badRequest } from './problem';
 
 export const PAGE_LIMIT_DEFAULT = 20;
@@ -21,12 +22,21 @@ export interface Keyset {
   id: string;
 }
 
+/**
+ * An integer query parameter of `min..max`: decimal digits only, so `1e2`, `0x10`, ` 5` and
+ * `+5` are refused rather than read the way Number() would read them.
+ */
+export function queryInteger(min: number, max: number) {
+  const error = (issue: { path?: PropertyKey[] }) =>
+    `${fieldName(issue.path)} must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value),
+    z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+  );
+}
+
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number({ error: 'limit must be a whole number' })
-    .int({ error: 'limit must be a whole number' })
-    .min(1, { error: `limit must be between 1 and ${PAGE_LIMIT_MAX}` })
-    .max(PAGE_LIMIT_MAX, { error: `limit must be between 1 and ${PAGE_LIMIT_MAX}` })
+  limit: queryInteger(1, PAGE_LIMIT_MAX)
     .default(PAGE_LIMIT_DEFAULT)
     .openapi({
       description: `Items per page, 1..${PAGE_LIMIT_MAX}.`,

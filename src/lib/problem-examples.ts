@@ -1,8 +1,12 @@
 /**
  * Problem examples as each operation really answers: its own path as `instance`, and the `code`
- * it returns for each status (the shared code where the status comes from shared code, the
- * operation's own where a handler picks it). Applied to the generated document.
+ * it returns for each status (the operation's own where a handler picks it; else the code the
+ * route's example already carries, e.g. the router's 413/415/422; else the shared code for the
+ * status). Applied to the generated document.
  */
+
+// What lib/openapi.ts puts in an example whose code it does not know.
+const PLACEHOLDER_CODE = 'example';
 
 type Operation = {
   operationId?: string;
@@ -44,7 +48,7 @@ const isCookieAuth = (op: Operation) =>
 const requiresBearer = (op: Operation) =>
   (op.security?.length ?? 0) > 0 && op.security?.every((entry) => 'bearerAuth' in entry);
 
-/** The code shared code answers with for this status on this operation. */
+/** The code shared code answers with for this status on this operation (router codes aside). */
 function sharedCode(path: string, op: Operation, status: number): string {
   switch (status) {
     case 400:
@@ -59,14 +63,6 @@ function sharedCode(path: string, op: Operation, status: number): string {
       return 'idempotency_key_in_flight';
     case 412:
       return 'etag_mismatch';
-    case 413:
-      return 'payload_too_large';
-    case 415:
-      return 'unsupported_media_type';
-    case 422:
-      return 'validation_failed';
-    case 429:
-      return 'rate_limited';
     default:
       return 'internal_error';
   }
@@ -96,7 +92,9 @@ export function withOperationProblemExamples<T extends { paths?: Record<string, 
           instance: examplePath(path, op),
           code:
             OPERATION_CODES[op.operationId ?? '']?.[Number(status)] ??
-            sharedCode(path, op, Number(status)),
+            (media.example.code === PLACEHOLDER_CODE
+              ? sharedCode(path, op, Number(status))
+              : media.example.code),
         };
       }
     }

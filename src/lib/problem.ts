@@ -79,6 +79,14 @@ export const invalidToken = (detail = 'The access token is invalid or has expire
   });
 export const forbidden = make(403, 'forbidden');
 export const notFound = make(404, 'not_found');
+/** 405 with the `Allow` header listing the methods the path does serve. */
+export const methodNotAllowed = (allowed: string[], detail: string) =>
+  new ApiError({
+    status: 405,
+    code: 'method_not_allowed',
+    detail,
+    headers: { Allow: allowed.join(', ') },
+  });
 export const conflict = make(409, 'conflict');
 export const preconditionFailed = make(412, 'precondition_failed');
 export const payloadTooLarge = make(413, 'payload_too_large');

@@ -1,43 +1,100 @@
-import type { Hook } from '@hono/zod-openapi';
+import type { RouteConfig } from '@hono/zod-openapi';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { ApiError, type FieldError, jsonPointer } from './problem';
+import { JSON_MEDIA_TYPE } from './media-type';
+import { problemResponse } from './openapi';
+import { type ApiError, methodNotAllowed, notFound } from './problem';
+import { requestValidators, unsupportedBodyDetail } from './request-validation';
+import { uploadTooLarge } from './uploads';
 
-const TARGET_PREFIX: Record<string, string> = {
-  json: 'body',
-  form: 'body',
-  query: 'query',
-  param: 'params',
-  header: 'headers',
-  cookie: 'cookies',
-};
-
-/** Turns a failed zod validation into a 422 problem with one JSON Pointer per field. */
-export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (result.success) return;
-  const prefix = TARGET_PREFIX[result.target] ?? result.target;
-  const errors: FieldError[] = result.error.issues.flatMap((issue) => {
-    const at = [prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    // One entry per unknown field, pointing at the field, so a client sees exactly what to drop.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: jsonPointer([...at, key]),
-        message: 'Unknown or read-only field; it cannot be set.',
-      }));
-    }
-    return [{ path: jsonPointer(at), message: issue.message }];
-  });
-  throw new ApiError({
-    status: 422,
-    code: 'validation_failed',
-    detail: `The request has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
-    errors,
-  });
-};
-
-/** Every router comes from here, so none falls back to the library's default error shape. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ strict: false, defaultHook: validationHook });
+/**
+ * The statuses the router's own checks answer (see requestValidators), declared on every
+ * route so the document can never miss one: 422 for an invalid or unknown field, and for a
+ * route with a body 400 (unparseable), 413 (too large) and 415 (a type it does not take),
+ * with examples of what this route sends. A route that declares one of these itself keeps
+ * its description, which may cover more cases.
+ */
+function withRequestProblems(route: RouteConfig): RouteConfig {
+  const body = route.request?.body;
+  const answered = [problemResponse(422)];
+  if (body) {
+    const takesJson = body.content[JSON_MEDIA_TYPE] !== undefined;
+    const upload = uploadTooLarge();
+    answered.push(
+      problemResponse(400, {
+        code: 'malformed_body',
+        detail: takesJson
+          ? 'The request body is not valid JSON.'
+          : 'The multipart body could not be parsed.',
+      }),
+      takesJson
+        ? problemResponse(413, { detail: 'The request body is larger than 65536 bytes.' })
+        : problemResponse(413, { code: upload.code, detail: upload.message }),
+      problemResponse(415, { detail: unsupportedBodyDetail(body, 'text/plain') }),
+    );
+  }
+  const responses: RouteConfig['responses'] = { ...route.responses };
+  for (const entry of answered) {
+    const status = entry.content['application/problem+json'].example.status;
+    const own = responses[status];
+    const description = own && 'description' in own ? own.description : entry.description;
+    responses[status] = { ...entry, description } as RouteConfig['responses'][string];
+  }
+  return { ...route, responses };
 }
 
-export type AppRouter = ReturnType<typeof createRouter>;
+/**
+ * Every router comes from here. Its routes are validated by requestValidators, not by the
+ * library: one media-type parser for bodies (RFC 9110, so `application/json ; charset=utf-8`
+ * is JSON and `application/json-patch+json` is not), unknown query parameters refused,
+ * and field messages in the contract's words.
+ */
+export function createRouter() {
+  const router = new OpenAPIHono<AppEnv>({ strict: false });
+  const addRoute = router.openapi;
+  router.openapi = ((route: RouteConfig & { hide?: boolean }, handler: never, hook?: unknown) => {
+    if (hook) throw new Error(`${route.operationId}: per-route hooks are not supported.`);
+    const { middleware, hide, ...declared } = route;
+    if (!hide) router.openAPIRegistry.registerPath(withRequestProblems(declared));
+    const routeMiddleware = middleware === undefined ? [] : [middleware].flat();
+    return addRoute(
+      {
+        ...declared,
+        request: undefined,
+        hide: true,
+        middleware: [...routeMiddleware, ...requestValidators(declared.request)],
+      },
+      handler,
+    );
+  }) as typeof router.openapi;
+  return router;
+}
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** The methods the app's routes serve at `path` (HEAD wherever GET is), in a stable order. */
+export function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
+  const methods = new Set(app.routes.map((r) => r.method).filter((m) => m !== 'ALL'));
+  const allowed = [...methods].filter((method) =>
+    app.router.match(method, path)[0].some(([[, route]]) => route.method === method),
+  );
+  if (allowed.includes('GET')) allowed.push('HEAD');
+  const rank = (method: string) => {
+    const at = METHOD_ORDER.indexOf(method);
+    return at === -1 ? METHOD_ORDER.length : at;
+  };
+  return allowed.sort((a, b) => rank(a) - rank(b));
+}
+
+/** No route answered: 405 with `Allow` when the path serves other methods, else 404. */
+export function unmatchedRoute(app: Hono<AppEnv>, method: string, path: string): ApiError {
+  const allowed = allowedMethods(app, path);
+  if (allowed.length === 0) {
+    return notFound(`No route matches ${method} ${path}.`, 'route_not_found');
+  }
+  return methodNotAllowed(
+    allowed,
+    `${method} is not allowed on ${path}; it serves ${allowed.join(', ')}.`,
+  );
+}

@@ -4,14 +4,13 @@ import { images } from '../db/schema';
 import type { JobMessage } from '../jobs/messages';
 import { newId } from './ids';
 import { type SniffedImage, sniffImage } from './image-sniff';
+import { isMultipart } from './media-type';
 import { badRequest, payloadTooLarge, unprocessable, unsupportedMediaType } from './problem';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 // Room for the form's other fields (a post body of up to 5,000 characters) and its framing.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 export const MAX_MULTIPART_BYTES = MAX_IMAGE_BYTES + MULTIPART_OVERHEAD_BYTES;
-
-const MULTIPART = /^multipart\/form-data\s*;/i;
 
 /** `GET /images/{key}?variant=thumbnail` (URLs are built by ./media-urls). */
 export const THUMBNAIL_VARIANT = 'thumbnail';
@@ -25,7 +24,7 @@ export const newImageKey = (userId: string, ext: string, now = Date.now()) =>
 /** Deterministic, so a redelivered image.process message overwrites rather than duplicates. */
 export const thumbnailKeyFor = (key: string) => `${key.replace(/\.[a-z0-9]+$/, '')}.thumb.webp`;
 
-const tooLarge = () =>
+export const uploadTooLarge = () =>
   payloadTooLarge(
     `An upload may be at most ${MAX_IMAGE_BYTES / 1024 / 1024} MiB.`,
     'upload_too_large',
@@ -38,11 +37,11 @@ const tooLarge = () =>
  */
 export async function readMultipart(req: Request, maxBytes = MAX_MULTIPART_BYTES) {
   const contentType = req.headers.get('Content-Type') ?? '';
-  if (!MULTIPART.test(contentType)) {
+  if (!isMultipart(contentType)) {
     throw unsupportedMediaType('Send the upload as multipart/form-data.', 'multipart_required');
   }
   const declared = Number(req.headers.get('Content-Length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw uploadTooLarge();
   if (!req.body) throw badRequest('The multipart body is empty.', 'malformed_body');
 
   let received = 0;
@@ -63,7 +62,7 @@ export async function readMultipart(req: Request, maxBytes = MAX_MULTIPART_BYTES
   try {
     return await new Response(limited, { headers: { 'Content-Type': contentType } }).formData();
   } catch {
-    if (exceeded) throw tooLarge();
+    if (exceeded) throw uploadTooLarge();
     throw badRequest('The multipart body could not be parsed.', 'malformed_body');
   }
 }
@@ -82,7 +81,7 @@ export async function takeImage(form: FormData, field: string): Promise<ImageUpl
       ],
     });
   }
-  if (value.size > MAX_IMAGE_BYTES) throw tooLarge();
+  if (value.size > MAX_IMAGE_BYTES) throw uploadTooLarge();
   const bytes = new Uint8Array(await value.arrayBuffer());
   const sniffed = sniffImage(bytes);
   if (!sniffed) {

@@ -54,7 +54,7 @@ async function measureScale(data: SeedData): Promise<Figures> {
   await read('list_page5', `/api/v1/posts?limit=20${cursor}`);
   await read('post_get', `/api/v1/posts/${popular.id}`);
   await read('profile', '/api/v1/profiles/alice');
-  const statuses = await read('statuses_by_user', `/api/v1/statuses?username=${mostStatuses}`);
+  const statuses = await read('statuses_by_user', `/api/v1/statuses?author=${mostStatuses}`);
   expect(statuses.body.items).toHaveLength(20);
 
   const created = await measure('/api/v1/posts', {

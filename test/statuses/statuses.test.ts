@@ -100,12 +100,12 @@ describe('POST /statuses', () => {
 });
 
 describe('GET /statuses', () => {
-  it('lists newest first, filters by username (case-insensitively) and pages with a cursor', async () => {
+  it('lists newest first, filters by author (case-insensitively) and pages with a cursor', async () => {
     const poster = await createUser();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await writeStatus(poster)).id);
     const seen: string[] = [];
-    let url: string | null = `/api/v1/statuses?username=${poster.username.toUpperCase()}&limit=2`;
+    let url: string | null = `/api/v1/statuses?author=${poster.username.toUpperCase()}&limit=2`;
     while (url) {
       const page: { status: number; headers: Headers; body: any } = await get(url);
       expect(page.status).toBe(200);
@@ -115,7 +115,7 @@ describe('GET /statuses', () => {
     }
     expect(new Set(seen)).toEqual(new Set(ids));
     expect(seen).toHaveLength(5);
-    const none = await get('/api/v1/statuses?username=no_such_user');
+    const none = await get('/api/v1/statuses?author=no_such_user');
     expect(none.body).toEqual({ items: [], next_cursor: null });
   });
 

@@ -53,8 +53,13 @@ export function assertMatchesContract(method: string, url: string, res: Response
   if (!res.headers.get('X-Request-Id')) throw new Error(`${where}: no X-Request-Id header`);
   const route = findRoute(method, pathname);
   if (!route) {
-    // Unknown routes must answer with the documented 404 problem.
+    // Unknown routes must answer with the documented 404 problem; a known path with another
+    // method with a 405 problem and its Allow header.
     if (res.status === 404) return assertProblem(res, body);
+    if (res.status === 405 && compiled.some((c) => c.re.test(pathname))) {
+      if (!res.headers.get('Allow')) throw new Error(`${where}: 405 without an Allow header`);
+      return assertProblem(res, body);
+    }
     throw new Error(`No declared route for ${method} ${pathname} (answered ${res.status})`);
   }
   const declared = route.responses[res.status] ?? route.responses[String(res.status) as never];

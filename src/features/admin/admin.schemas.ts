@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EXAMPLE_ID, EXAMPLE_TIME, IdParamsSchema } from '../../lib/openapi';
-import { PageQuerySchema, pageSchema } from '../../lib/pagination';
+import { PageQuerySchema, pageSchema, queryInteger } from '../../lib/pagination';
 
 export const STATS_DAYS_MAX = 90;
 export const STATS_DAYS_DEFAULT = 7;
@@ -119,11 +119,7 @@ export type RequestLogFilters = z.infer<typeof ListRequestLogsQuery>;
 // ---- stats ----
 
 export const StatsQuery = z.object({
-  days: z.coerce
-    .number({ error: 'days must be a whole number' })
-    .int({ error: 'days must be a whole number' })
-    .min(1, { error: `days must be between 1 and ${STATS_DAYS_MAX}` })
-    .max(STATS_DAYS_MAX, { error: `days must be between 1 and ${STATS_DAYS_MAX}` })
+  days: queryInteger(1, STATS_DAYS_MAX)
     .default(STATS_DAYS_DEFAULT)
     .openapi({
       description: `How many UTC days, today included (1..${STATS_DAYS_MAX}).`,

@@ -8,6 +8,7 @@ import {
   PAGE_LIMIT_MAX,
 } from '../../lib/pagination';
 import { ApiError } from '../../lib/problem';
+import { checkField } from '../../lib/request-validation';
 import type { GraphQLContext } from './graphql.context';
 import { invalidArgument } from './graphql.errors';
 
@@ -17,9 +18,9 @@ export function checkArgument<T extends z.ZodType>(
   field: string,
   value: unknown,
 ): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidArgument(field, parsed.error.issues[0]?.message ?? 'Invalid');
-  return parsed.data;
+  const checked = checkField(schema, field, value);
+  if (!checked.success) throw invalidArgument(field, checked.message);
+  return checked.data;
 }
 
 /** An id argument: what REST accepts in `/{id}`. */
@@ -35,7 +36,7 @@ export interface PageArgs {
 export function pageSize(first: number | null | undefined): number {
   const size = first ?? PAGE_LIMIT_DEFAULT;
   if (!Number.isInteger(size) || size < 1 || size > PAGE_LIMIT_MAX) {
-    throw invalidArgument('first', `must be between 1 and ${PAGE_LIMIT_MAX}`);
+    throw invalidArgument('first', `first must be a whole number from 1 to ${PAGE_LIMIT_MAX}`);
   }
   return size;
 }
@@ -50,7 +51,7 @@ export async function readAfter(
   try {
     return await decodeCursor(ctx.config.JWT_SECRET, scope, after);
   } catch (err) {
-    if (err instanceof ApiError) throw invalidArgument('after', err.message, err.code);
+    if (err instanceof ApiError) throw invalidArgument('after', `after: ${err.message}`, err.code);
     throw err;
   }
 }

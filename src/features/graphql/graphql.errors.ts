@@ -9,9 +9,12 @@ import type { ApiError } from '../../lib/problem';
  * client gets the request id, the log gets the detail.
  */
 
-/** Invalid input in one argument: by default the same `validation_failed` as a REST 422. */
+/**
+ * Invalid input in one argument: by default the same `validation_failed` as a REST 422. The
+ * message names the argument ("content must be 1 to 240 characters").
+ */
 export const invalidArgument = (field: string, message: string, code = 'validation_failed') =>
-  new GraphQLError(`${field}: ${message}`, { extensions: { code, field } });
+  new GraphQLError(message, { extensions: { code, field } });
 
 /** A refusal before execution (parse, validation, limits, persisted queries). */
 export const requestError = (message: string, code: string) =>

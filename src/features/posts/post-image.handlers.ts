@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { IdempotencyKeyHeaderSchema, respondCreated } from '../../lib/idempotency';
+import { respondCreated } from '../../lib/idempotency';
 import { jsonPointer, unprocessable } from '../../lib/problem';
-import { validationHook } from '../../lib/router';
+import { parseRequestPart } from '../../lib/request-validation';
 import {
   deleteImageObjects,
   type ImageUpload,
@@ -19,34 +18,22 @@ import { createPost, createPostStatements, type PostRow } from './posts.queries'
 import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
-const MULTIPART = /^multipart\/form-data\s*;/i;
-
-const invalid = (errors: { path: string; message: string }[]) =>
-  unprocessable(
-    `The request has ${errors.length === 1 ? 'an invalid field' : `${errors.length} invalid fields`}.`,
-    'validation_failed',
-    { errors },
-  );
-
 /**
  * The text fields of the form, checked by the same strict schema as the JSON body and
- * reported exactly as the JSON validator reports them.
+ * reported exactly as the JSON body is.
  */
-function postFields(c: Context<AppEnv>, form: FormData) {
+function postFields(form: FormData) {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of form.entries()) {
     if (name === POST_IMAGE_FIELD) continue;
-    if (name in fields)
-      throw invalid([{ path: jsonPointer(['body', name]), message: 'Sent more than once' }]);
+    if (name in fields) {
+      throw unprocessable('The request has an invalid field.', 'validation_failed', {
+        errors: [{ path: jsonPointer(['body', name]), message: `${name} is sent more than once` }],
+      });
+    }
     fields[name] = value;
   }
-  const parsed = CreatePostBody.safeParse(fields);
-  if (!parsed.success) {
-    // Throws the 422, with the same paths and messages as the JSON validator.
-    validationHook({ success: false, error: parsed.error, target: 'form' }, c);
-    throw invalid([{ path: '/body', message: 'Invalid form fields' }]);
-  }
-  return parsed.data;
+  return parseRequestPart(CreatePostBody, fields, 'form');
 }
 
 async function sha256Hex(bytes: Uint8Array) {
@@ -55,27 +42,14 @@ async function sha256Hex(bytes: Uint8Array) {
 }
 
 /**
- * POST /posts with multipart/form-data (`body`, optional `image`). Runs as route middleware,
- * ahead of the JSON validator, and answers multipart requests itself; JSON requests go on to
- * the JSON handler. The image is stored first, then its row, the post and the author's
- * post_count land in one batch; the thumbnail is queued after.
+ * POST /posts with multipart/form-data (`body`, optional `image`); the query and headers have
+ * been checked by the router. The image is stored first, then its row, the post and the
+ * author's post_count land in one batch; the thumbnail is queued after.
  */
-export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
-  if (!MULTIPART.test(c.req.header('Content-Type') ?? '')) return next();
+export async function createPostFromForm(c: Context<AppEnv>, idempotencyKey: string | undefined) {
   const auth = currentUser(c);
-  const idempotency = IdempotencyKeyHeaderSchema.safeParse({
-    'idempotency-key': c.req.header('Idempotency-Key'),
-  });
-  if (!idempotency.success) {
-    throw invalid([
-      {
-        path: '/headers/idempotency-key',
-        message: idempotency.error.issues[0]?.message ?? 'Invalid',
-      },
-    ]);
-  }
   const form = await readMultipart(c.req.raw);
-  const { body } = postFields(c, form);
+  const { body } = await postFields(form);
   const upload: ImageUpload | null = form.has(POST_IMAGE_FIELD)
     ? await takeImage(form, POST_IMAGE_FIELD)
     : null;
@@ -83,7 +57,7 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.get('db');
   const origin = new URL(c.req.url).origin;
   return respondCreated(c, {
-    key: idempotency.data['idempotency-key'],
+    key: idempotencyKey,
     request: { body, image_sha256: upload ? await sha256Hex(upload.bytes) : null },
     collectionPath: POSTS_PATH,
     create: async (id) => {
@@ -109,4 +83,4 @@ export const createPostWithImage = createMiddleware<AppEnv>(async (c, next) => {
       return renderPost(origin, row);
     },
   });
-});
+}

@@ -5,7 +5,9 @@ import { currentUser } from '../../lib/auth';
 import { setEtag, varyOnAuthorization } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
+import { isMultipart } from '../../lib/media-type';
 import { keysetPage } from '../../lib/pagination';
+import { createPostFromForm } from './post-image.handlers';
 import { editPost, postNotFound, removePost } from './posts.actions';
 import {
   findPost,
@@ -49,8 +51,9 @@ export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c
 
 export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async (c) => {
   const auth = currentUser(c);
-  const input = c.req.valid('json');
   const { 'idempotency-key': key } = c.req.valid('header');
+  if (isMultipart(c.req.header('Content-Type'))) return createPostFromForm(c, key);
+  const input = c.req.valid('json');
   return respondCreated(c, {
     key,
     request: input,

@@ -5,7 +5,6 @@ import { createdHeaders, IdempotencyKeyHeaderSchema } from '../../lib/idempotenc
 import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
 import { limitWrites } from '../../lib/write-limit';
-import { createPostWithImage } from './post-image.handlers';
 import { CreatePostMultipart } from './post-image.schemas';
 import {
   CreatePostBody,
@@ -58,7 +57,7 @@ export const createPost = createRoute({
   description:
     "Creates a post by the caller; 201 with the post and its `Location`. The author's `post_count` changes in the same transaction. Honours `Idempotency-Key` (see the header). Unknown or server-owned fields in the body are refused with 422. Send JSON `{ body }`, or `multipart/form-data` with `body` and an optional `image` (JPEG, PNG, WebP or GIF by its bytes, else 415; at most 10 MiB, else 413 while it streams in); the post's `image.thumbnail_url` stays null until the thumbnail job has run.",
   security: bearerSecurity,
-  middleware: [requireWriter, limitWrites, createPostWithImage] as const,
+  middleware: [requireWriter, limitWrites] as const,
   request: {
     headers: IdempotencyKeyHeaderSchema,
     body: jsonBody(CreatePostBody, 'The new post: JSON, or multipart/form-data with an image.'),
@@ -74,8 +73,8 @@ export const createPost = createRoute({
 });
 
 // Documented, not typed: a non-zod schema among the body's media types would erase the JSON
-// input type of the handler, and a zod one would make the router buffer the whole form before
-// createPostWithImage (route middleware, ahead of the validators) streams it with its limit.
+// input type of the handler, and a zod one would have the form buffered whole instead of
+// streamed with its limit by createPostFromForm.
 Object.assign(createPost.request.body.content, { 'multipart/form-data': CreatePostMultipart });
 
 export const getPost = createRoute({

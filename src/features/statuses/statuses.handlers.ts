@@ -19,13 +19,15 @@ import { renderStatus } from './statuses.view';
 const originOf = (c: Context) => new URL(c.req.url).origin;
 
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
-  const { limit, cursor, username } = c.req.valid('query');
+  const query = c.req.valid('query');
+  const { limit, cursor } = query;
+  const author = query.author ?? query.username;
   const origin = originOf(c);
   const page = await keysetPage(c, {
-    scope: listScopes.statuses(username),
+    scope: listScopes.statuses(author),
     cursor,
     limit,
-    fetch: (position) => selectStatusPage(c.get('db'), { username, position, limit }),
+    fetch: (position) => selectStatusPage(c.get('db'), { username: author, position, limit }),
     positionOf: (row) => ({ at: row.createdAt.getTime(), id: row.id }),
     render: (row) => renderStatus(origin, row),
   });

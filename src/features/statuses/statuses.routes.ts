@@ -24,7 +24,7 @@ export const listStatuses = createRoute({
   tags: TAGS,
   summary: 'List statuses, newest first',
   description:
-    'Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?username=` keeps one user\'s statuses (an unknown username gives an empty list).',
+    'Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or `Link: rel="next"`. `?author=` keeps one user\'s statuses, as on GET /posts (an unknown username gives an empty list); `?username=` is its deprecated old name.',
   security: [],
   request: { query: ListStatusesQuery },
   responses: {

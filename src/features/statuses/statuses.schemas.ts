@@ -21,13 +21,21 @@ export type Status = z.infer<typeof StatusSchema>;
 
 export const StatusListSchema = pageSchema(StatusSchema, 'StatusList');
 
+const usernameFilter = z.string().min(1).max(64).optional();
+
 export const ListStatusesQuery = PageQuerySchema.extend({
-  username: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .openapi({ description: "Only this user's statuses (case-insensitive).", example: 'alice' }),
+  author: usernameFilter.openapi({
+    description: "Only this user's statuses (case-insensitive), as on GET /posts.",
+    example: 'alice',
+  }),
+  username: usernameFilter.openapi({
+    description: 'Deprecated: the old name of `author`, still accepted.',
+    example: 'alice',
+    param: { deprecated: true },
+  }),
+}).refine((q) => !q.author || !q.username || q.author.toLowerCase() === q.username.toLowerCase(), {
+  path: ['username'],
+  error: 'username is the deprecated name of author: send author only',
 });
 
 export const StatusIdParams = IdParamsSchema;
