@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_BINDINGS } from './test/support/test-bindings';
+import { SHELL_SETTINGS, TEST_BINDINGS } from './test/support/test-bindings';
 
 // Two projects:
 // - workers: inside workerd with local D1, R2, Queues and Images (no mocks of the platform);
@@ -22,7 +22,14 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml', environment: 'test' },
             miniflare: {
-              bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations },
+              bindings: {
+                ...TEST_BINDINGS,
+                TEST_MIGRATIONS: migrations,
+                // The contract fuzzer's budget (runs per operation) and seed, from the shell.
+                ...Object.fromEntries(
+                  SHELL_SETTINGS.map((name) => [name, process.env[name] ?? '']),
+                ),
+              },
               // miniflare's send_email binding for the binding transport's test: it accepts
               // only this sender and this recipient, as Email Service would a verified set.
               email: {

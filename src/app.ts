@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { openDatabase } from './db/client';
@@ -19,7 +19,9 @@ import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { authenticate } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import { callerCaching } from './lib/caching';
 import { onError, problemResponse } from './lib/errors';
+import { entityTags } from './lib/etag';
 import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { payloadTooLarge } from './lib/problem';
@@ -33,6 +35,8 @@ export const API_PREFIX = '/api/v1';
 
 const API_DESCRIPTION = [
   'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details with a stable `code`.',
+  '',
+  "Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.",
   '',
   '**Trying it here:** run `POST /api/v1/auth/login` (pick the email or the username example; the demo accounts of `npm run dev` use the password `ublog-demo-password`), copy `access_token` from the answer, press **Authorize** and paste it as the bearer token. It stays set across reloads of this page and expires after 15 minutes: log in again, or call `POST /api/v1/auth/refresh`, which uses the refresh cookie login set.',
   '',
@@ -133,7 +137,13 @@ export function createApp() {
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', corsFromConfig);
   app.use('*', jsonBodyLimit);
-  app.use('*', etag());
+  // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
+  app.use(
+    '*',
+    callerCaching(() => app.openAPIRegistry),
+  );
+  // A health probe always gets the live answer, so /health is never tagged (and never 304).
+  app.use('*', except('/health', entityTags));
   app.use(`${API_PREFIX}/*`, authenticate);
   // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
   app.use(GRAPHQL_PATH, graphiqlPage);

@@ -7,6 +7,9 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** miniflare's send_email binding (vitest.config.ts). */
       EMAIL: SendEmail;
+      /** test/fuzz: runs per operation and the seed (empty: the defaults). */
+      FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
   }
 }

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
-import { type D1Usage, newD1Usage, parseD1ServerTiming } from '../../src/db/metrics';
+import { type D1Usage, newD1Usage } from '../../src/db/metrics';
+import { parseD1ServerTiming } from './server-timing';
 import type { BenchContext, Workload } from './workloads';
 
 export interface LoadFigures {

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Check the service, its configuration and its database
-         * @description Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value).
+         * @description Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value). Never cached and never tagged with an ETag, so a probe always gets the live answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Interactive API reference
-         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host.
+         * @description An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host. Sends an ETag: If-None-Match with it gets 304.
          */
         get: operations["getDocs"];
         put?: never;
@@ -1469,12 +1469,24 @@ export interface operations {
             /** @description The reference page. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
             422: {
@@ -2957,7 +2969,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -2996,7 +3008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3008,7 +3020,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -3065,7 +3077,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3193,7 +3205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3205,7 +3217,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -3580,7 +3592,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -3691,7 +3703,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -3703,7 +3715,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -3926,7 +3938,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -4064,7 +4076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4076,7 +4088,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -4198,7 +4210,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path?: never;
@@ -4300,7 +4312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4312,7 +4324,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -4880,7 +4892,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -4963,7 +4975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4975,7 +4987,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -5055,7 +5067,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -5168,7 +5180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5180,7 +5192,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -5803,7 +5815,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -5886,7 +5898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5898,7 +5910,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -5978,7 +5990,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -6091,7 +6103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -6103,7 +6115,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -6688,7 +6700,7 @@ export interface operations {
             header?: {
                 /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
                 "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
-                /** @description An ETag from an earlier response: 304 when the image is unchanged. */
+                /** @description An ETag (or a list of them) from an earlier response: 304 when the image is unchanged. A malformed value is ignored. */
                 "if-none-match"?: string;
                 /** @description One byte range (`bytes=0-1023`, `bytes=1024-`, `bytes=-500`) for a 206 partial response. Other or unsatisfiable ranges are ignored and the whole image is sent. */
                 range?: string;
@@ -6986,7 +6998,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. */
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
                 "if-match"?: string;
             };
             path: {
@@ -7098,7 +7110,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The If-Match ETag is stale: the resource changed since it was read. */
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
             412: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -7110,7 +7122,7 @@ export interface operations {
                      *       "type": "about:blank",
                      *       "title": "Precondition Failed",
                      *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale: the resource changed since it was read.",
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
                      *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "etag_mismatch"
@@ -7987,6 +7999,16 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["GraphQLResponse"];
                 };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A request that cannot run: unparsable body, syntax or validation error, a limit exceeded (query_too_deep, too_many_aliases, query_too_costly, query_too_large), a batch (batch_not_supported) or PERSISTED_QUERY_NOT_FOUND. 400 with `Accept: application/graphql-response+json`; with `application/json` only when the body itself is unusable. */
             400: {

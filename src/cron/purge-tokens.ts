@@ -2,9 +2,8 @@ import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { affectedRows } from '../db/result';
 import { idempotencyKeys, oneTimeTokens, sessions } from '../db/schema';
 import type { WorkerContext } from '../jobs/context';
+import { DAY_MS } from '../lib/time';
 import type { TaskResult } from './run';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Deletes expired or revoked refresh sessions, used or expired one-time tokens, and

@@ -3,11 +3,11 @@ import type { Database } from '../db/client';
 import { affectedRows } from '../db/result';
 import { dailyStats, jobRuns, requestLogs } from '../db/schema';
 import type { WorkerContext } from '../jobs/context';
+import { DAY_MS } from '../lib/time';
 import type { TaskResult } from './run';
 
 export const ROLLUP_JOB = 'rollup_request_logs';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Days recomputed at most per run (the first run, or after a long pause). */
 export const MAX_DAYS_PER_RUN = 35;
 const RETENTION_BATCH = 1000;

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { jobRuns } from '../db/schema';
 import type { WorkerContext } from '../jobs/context';
 import { newId } from '../lib/ids';
+import { errorSummary, logError, withoutBoundValues } from '../lib/log';
 
 export interface TaskResult {
   rowsTouched: number;
@@ -33,14 +34,16 @@ export async function recordRun(
       .where(eq(jobRuns.id, id));
     return result;
   } catch (err) {
+    logError({ cron_job: job, run_id: id }, err);
     await ctx.db
       .update(jobRuns)
       .set({
         finishedAt: new Date(ctx.now()),
         outcome: 'error',
-        detail: err instanceof Error ? err.message.slice(0, 2000) : String(err),
+        detail: errorSummary(err).slice(0, 2000),
       })
       .where(eq(jobRuns.id, id));
-    throw err;
+    // The platform logs what a scheduled handler throws: never a query's bound values.
+    throw withoutBoundValues(err);
   }
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { openDatabase } from '../db/client';
 import { type Bindings, readConfig } from '../env';
+import { logError } from '../lib/log';
 import { cleanupAccount } from './account-cleanup';
 import type { WorkerContext } from './context';
 import { sendEmail } from './email';
@@ -63,14 +64,7 @@ async function runRequestLogs(
     );
     for (const { message } of messages) message.ack();
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        job: 'request_log.batch',
-        messages: messages.length,
-        error: firstLine(err),
-      }),
-    );
+    logError({ job: 'request_log.batch', messages: messages.length }, err);
     for (const { message } of messages) {
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
@@ -143,15 +137,7 @@ export async function handleQueue(
         reject(message, `Permanent failure: ${firstLine(err)}`, false);
         continue;
       }
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          job: job.type,
-          message_id: message.id,
-          attempts: message.attempts,
-          error: firstLine(err),
-        }),
-      );
+      logError({ job: job.type, message_id: message.id, attempts: message.attempts }, err);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }

@@ -1,5 +1,6 @@
 import type { Bindings } from '../env';
 import { newId } from './ids';
+import { logError } from './log';
 
 export interface QueuedEmail {
   to: string;
@@ -16,14 +17,7 @@ export async function queueEmail(queue: Bindings['JOBS'], email: QueuedEmail): P
     await queue.send({ type: 'email.send', id: newId(), ...email });
     return true;
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        event: 'email_queue_failed',
-        template: email.template,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ event: 'email_queue_failed', template: email.template }, err);
     return false;
   }
 }

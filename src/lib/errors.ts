@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+import { logError } from './log';
 import { ApiError, problemBody, unauthorized } from './problem';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -63,17 +64,9 @@ export function onError(err: unknown, c: Context<AppEnv>): Response {
   const apiError = toApiError(err);
   if (apiError.status >= 500) {
     // The details go to the logs (Workers Observability), never to the client.
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        request_id: c.get('requestId'),
-        method: c.req.method,
-        path: new URL(c.req.url).pathname,
-        error:
-          err instanceof Error
-            ? { name: err.name, message: err.message, stack: err.stack }
-            : String(err),
-      }),
+    logError(
+      { request_id: c.get('requestId'), method: c.req.method, path: new URL(c.req.url).pathname },
+      err,
     );
   }
   return problemResponse(c, apiError);

@@ -1,8 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { evaluateIfMatch, ifNoneMatchMatches } from './conditional';
 import { preconditionFailed } from './problem';
 
-// hono/etag hashes a body in chunks of this size, chaining each digest into the next.
+// Bodies are hashed in chunks of this size (as hono/etag did), each digest chained into the next.
 const DIGEST_CHUNK_BYTES = 262_144;
 
 function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
@@ -13,12 +15,8 @@ function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/**
- * The ETag hono/etag sends for `c.json(body)`: the quoted SHA-1 hex of the JSON text. Used to
- * check If-Match against exactly what the caller got from GET, so both sides agree by design.
- */
-export async function etagOf(body: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(body));
+/** The quoted SHA-1 hex of `bytes`, digested in chunks, each digest chained into the next. */
+export async function etagOfBytes(bytes: Uint8Array): Promise<string> {
   let digest: Uint8Array | null = null;
   for (let offset = 0; offset < bytes.byteLength; offset += DIGEST_CHUNK_BYTES) {
     const chunk = bytes.subarray(offset, offset + DIGEST_CHUNK_BYTES);
@@ -29,7 +27,7 @@ export async function etagOf(body: unknown): Promise<string> {
 }
 
 /**
- * Sets on a write's answer the ETag a GET of the same representation answers with (hono/etag
+ * Sets on a write's answer the ETag a GET of the same representation answers with (entityTags
  * tags only GET), so the client can chain If-Match edits without reading the resource again.
  */
 export async function setEtag(c: Context, body: unknown): Promise<void> {
@@ -37,25 +35,61 @@ export async function setEtag(c: Context, body: unknown): Promise<void> {
 }
 
 /**
- * RFC 9110 If-Match: `*` matches any current representation; otherwise one of the listed
- * entity tags must equal the current one by strong comparison (a weak tag never matches).
+ * The ETag a GET sends for `c.json(body)`: the tag of the JSON text. Used to check If-Match
+ * against exactly what the caller got from GET, so both sides agree by design.
  */
-export function ifMatchSatisfied(ifMatch: string, currentEtag: string): boolean {
-  if (ifMatch.trim() === '*') return true;
-  const tags = ifMatch.match(/(?:W\/)?"[^"]*"/g) ?? [];
-  return tags.some((tag) => !tag.startsWith('W/') && tag === currentEtag);
-}
+export const etagOf = (body: unknown) =>
+  etagOfBytes(new TextEncoder().encode(JSON.stringify(body)));
 
 /** Throws 412 when the client sent If-Match and it does not match `current` as GET renders it. */
 export async function assertIfMatch(ifMatch: string | undefined, current: unknown): Promise<void> {
   if (ifMatch === undefined) return;
-  if (!ifMatchSatisfied(ifMatch, await etagOf(current))) {
+  const outcome = evaluateIfMatch(ifMatch, await etagOf(current));
+  if (outcome === 'malformed') {
+    throw preconditionFailed(
+      'If-Match must be * or a list of quoted entity tags, such as the ETag from your last GET; an unparseable one never matches.',
+      'malformed_if_match',
+    );
+  }
+  if (outcome === 'fails') {
     throw preconditionFailed(
       'The resource changed since you read it (If-Match does not match its current ETag). GET it again and retry.',
       'etag_mismatch',
     );
   }
 }
+
+// What a 304 keeps of the 200 it stands for (RFC 9110 section 15.4.5).
+const KEPT_ON_NOT_MODIFIED = [
+  'cache-control',
+  'content-location',
+  'date',
+  'etag',
+  'expires',
+  'vary',
+];
+
+/**
+ * Tags every successful GET/HEAD response that has a body and no ETag yet, and answers 304
+ * when If-None-Match (parsed by src/lib/conditional.ts) matches the tag.
+ */
+export const entityTags = createMiddleware(async (c, next) => {
+  await next();
+  if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.res.ok) return;
+  let tag = c.res.headers.get('ETag');
+  if (!tag) {
+    const body = c.res.body ? new Uint8Array(await c.res.clone().arrayBuffer()) : null;
+    if (!body?.byteLength) return;
+    tag = await etagOfBytes(body);
+    c.res.headers.set('ETag', tag);
+  }
+  if (!ifNoneMatchMatches(c.req.header('If-None-Match'), tag)) return;
+  await c.res.body?.cancel();
+  c.res = new Response(null, { status: 304 });
+  for (const name of [...c.res.headers.keys()]) {
+    if (!KEPT_ON_NOT_MODIFIED.includes(name)) c.res.headers.delete(name);
+  }
+});
 
 /**
  * The updated_at an edit writes: strictly later than the one it replaces, so every edit yields
@@ -68,11 +102,6 @@ export const nextUpdatedAt = (previous: Date) =>
 export const expectedUpdatedAt = (ifMatch: string | undefined, current: Date) =>
   ifMatch === undefined ? undefined : current;
 
-/** For responses whose body depends on who is asking (e.g. liked_by_me). */
-export function varyOnAuthorization(c: Context): void {
-  c.header('Vary', 'Authorization', { append: true });
-}
-
 export const IfMatchHeaderSchema = z.object({
   'if-match': z
     .string()
@@ -82,7 +111,7 @@ export const IfMatchHeaderSchema = z.object({
       // The name must equal the key, which is lowercase because hono validates lowercased headers.
       param: { name: 'if-match', in: 'header' },
       description:
-        'Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes.',
+        'Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`.',
       example: '"3f786850e387550fdab836ed7e6dc881de23001b"',
     }),
 });

@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import type { AppEnv } from '../env';
 import { currentUser } from './auth';
+import { sha256Hex } from './digest';
 import { EtagHeader, setEtag } from './etag';
 import { newId } from './ids';
 import { ApiError, conflict, unprocessable } from './problem';
@@ -19,7 +20,6 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IN_FLIGHT_LEASE_MS = 60_000;
 const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 const KEY_MAX_LENGTH = 255;
-const HTTP_CREATED = 201;
 
 export const IDEMPOTENT_REPLAY_HEADER = 'Idempotent-Replayed';
 
@@ -78,11 +78,7 @@ export interface CreatedResponse<T> {
 
 /** SHA-256 over method, path and body: what "the same request" means for a key. */
 export async function requestHash(method: string, path: string, body: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${body}`),
-  );
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(`${method.toUpperCase()}\n${path}\n${body}`);
 }
 
 const idFromLocation = (location: string) => location.slice(location.lastIndexOf('/') + 1);
@@ -187,12 +183,12 @@ export async function respondCreated<T>(
       body: JSON.stringify(options.request),
       locationFor: (id) => `${url.origin}${options.collectionPath}/${id}`,
     },
-    async (id) => ({ status: HTTP_CREATED, body: await options.create(id) }),
+    async (id) => ({ status: 201, body: await options.create(id) }),
   );
   if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
   c.header('Location', created.location);
   await setEtag(c, created.body);
-  return c.json(created.body, HTTP_CREATED);
+  return c.json(created.body, 201);
 }
 
 async function replayExisting<T>(

@@ -1,3 +1,8 @@
+import type { Context } from 'hono';
+
+/** The origin (scheme, host, port) the request came to: the base of every URL a response carries. */
+export const originOf = (c: Context) => new URL(c.req.url).origin;
+
 /** Where GET /api/v1/images/{key} serves stored images. */
 export const IMAGES_BASE_PATH = '/api/v1/images/';
 

@@ -48,7 +48,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated, but not allowed to do this.',
   404: 'No such resource.',
   409: 'Conflict with the current state (a duplicate, or a request still in flight).',
-  412: 'The If-Match ETag is stale: the resource changed since it was read.',
+  412: 'The If-Match ETag is stale (the resource changed since it was read) or unparseable.',
   413: 'The request body is too large.',
   415: 'Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes.',
   422: 'Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).',
@@ -165,13 +165,6 @@ export const jsonBody = <T extends z.ZodType>(
   content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
 });
 
-export const RequestIdHeader = {
-  'X-Request-Id': {
-    description: 'The request id (echoed when the client sent a sane one).',
-    schema: { type: 'string' as const },
-  },
-};
-
 export const TAGS = [
   { name: 'Auth', description: 'Registration, login, token refresh, password and email flows.' },
   { name: 'Users', description: 'The signed-in account.' },
@@ -179,7 +172,11 @@ export const TAGS = [
   { name: 'Statuses', description: 'Short status updates.' },
   { name: 'Posts', description: 'Posts with optional images, and likes.' },
   { name: 'Images', description: 'Uploaded images and thumbnails, served from R2.' },
-  { name: 'Admin', description: 'Operator surface: users, request logs, stats, failed jobs.' },
+  {
+    name: 'Admin',
+    description:
+      'Operator surface: users, request logs, stats, failed jobs. Administrators may also edit or delete any post and delete any status through the normal routes; only its author may edit a status.',
+  },
   {
     name: 'GraphQL',
     description:

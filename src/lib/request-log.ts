@@ -3,7 +3,9 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../env';
 import type { JobMessage, RequestLogEntry } from '../jobs/messages';
+import { sha256Hex } from './digest';
 import { newId } from './ids';
+import { logError } from './log';
 
 const MAX_ROUTE_LENGTH = 200;
 const MAX_PATH_LENGTH = 2000;
@@ -12,12 +14,9 @@ const MAX_COUNTRY_LENGTH = 8;
 /** The route recorded when no route matched (the 404 for an unknown path). */
 export const UNMATCHED_ROUTE = '(unmatched)';
 
-const encoder = new TextEncoder();
-
 /** SHA-256 of salt + address, hex: requests from one address group together, unreadably. */
 export async function hashIp(salt: string, ip: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(salt + ip));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(salt + ip);
 }
 
 /** The pattern of the route that answered (`/api/v1/posts/:id`), not the concrete path. */
@@ -89,14 +88,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
         const entry = await buildLogEntry(c, { startedAt, durationMs });
         await c.env.JOBS.send(requestLogMessage([entry]));
       } catch (err) {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'request log not sent',
-            request_id: c.get('requestId'),
-            error: err instanceof Error ? err.message : String(err),
-          }),
-        );
+        logError({ msg: 'request log not sent', request_id: c.get('requestId') }, err);
       }
     })(),
   );

@@ -1,9 +1,10 @@
-import type { BatchItem } from 'drizzle-orm/batch';
+import { batchNamed, type NamedResults, type NamedStatements } from '../db/batch';
 import type { Database } from '../db/client';
 import { images } from '../db/schema';
 import type { JobMessage } from '../jobs/messages';
 import { newId } from './ids';
 import { type SniffedImage, sniffImage } from './image-sniff';
+import { logError } from './log';
 import { isMultipart } from './media-type';
 import { badRequest, payloadTooLarge, unprocessable, unsupportedMediaType } from './problem';
 
@@ -119,10 +120,10 @@ export interface StoreImageInput {
  * nothing; a crash between the two leaves an object without a row, which the orphan sweep
  * removes after a day.
  */
-export async function storeImage(
+export async function storeImage<T extends NamedStatements>(
   input: StoreImageInput,
-  statements: (image: StoredImage) => BatchItem<'sqlite'>[] = () => [],
-): Promise<{ image: StoredImage; results: unknown[] }> {
+  statements: (image: StoredImage) => T = () => ({}) as T,
+): Promise<{ image: StoredImage; results: NamedResults<T> }> {
   const now = input.now ?? Date.now();
   const image: StoredImage = {
     key: newImageKey(input.ownerId, input.image.ext, now),
@@ -137,15 +138,16 @@ export async function storeImage(
   await input.bucket.put(image.key, input.image.bytes, {
     httpMetadata: { contentType: image.contentType },
   });
-  let results: unknown[];
+  let results: NamedResults<T>;
   try {
-    // The images row first: results[0] is its insert, results[1..] the caller's statements.
-    results = await input.db.batch([input.db.insert(images).values(image), ...statements(image)]);
+    // The images row first, then the caller's statements.
+    results = await batchNamed(input.db, {
+      imageRow: input.db.insert(images).values(image),
+      ...statements(image),
+    });
   } catch (err) {
     await input.bucket.delete(image.key).catch((cleanupErr: unknown) => {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'image cleanup failed', key: image.key, cleanupErr }),
-      );
+      logError({ msg: 'image cleanup failed', key: image.key }, cleanupErr);
     });
     throw err;
   }
@@ -165,14 +167,7 @@ export async function deleteImageObjects(bucket: R2Bucket, keys: string[]): Prom
   try {
     await bucket.delete(keys);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'deleting image objects failed; the orphan sweep will retry',
-        keys,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ msg: 'deleting image objects failed; the orphan sweep will retry', keys }, err);
   }
 }
 
@@ -185,13 +180,6 @@ export async function queueImageProcessing(jobs: Queue, key: string): Promise<vo
   try {
     await jobs.send(message);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'queueing image.process failed',
-        key,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ msg: 'queueing image.process failed', key }, err);
   }
 }

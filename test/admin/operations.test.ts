@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, dayOf } from '../../src/cron/rollup-request-logs';
+import { dayOf } from '../../src/cron/rollup-request-logs';
 import { newId } from '../../src/lib/ids';
+import { DAY_MS } from '../../src/lib/time';
 import { thumbnailKeyFor } from '../../src/lib/uploads';
 import { runCron } from '../cron/support';
 import { createUser, type DirectUser } from '../support/direct-users';

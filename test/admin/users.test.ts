@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOG_PATH_MAX_CHARS, USER_SEARCH_MAX_CHARS } from '../../src/features/admin/admin.schemas';
 import { login, registerUser } from '../support/auth';
 import { createUser, type DirectUser } from '../support/direct-users';
 import { call, get, patch, post } from '../support/http';
@@ -76,6 +77,21 @@ describe('GET /admin/users', () => {
     expect(byEmail.body.items.map((u: any) => u.id)).toContain(user.id);
     const wildcard = await get('/api/v1/admin/users?q=%25', { token: admin.token });
     expect(wildcard.body.items).toEqual([]);
+  });
+
+  it('answers q and path prefixes of the documented maximum length (no 500)', async () => {
+    for (const q of ['a'.repeat(USER_SEARCH_MAX_CHARS), 'é'.repeat(USER_SEARCH_MAX_CHARS)]) {
+      const res = await get(`/api/v1/admin/users?q=${encodeURIComponent(q)}`, {
+        token: admin.token,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([]);
+    }
+    const path = `/${'é'.repeat(LOG_PATH_MAX_CHARS - 1)}`;
+    const logs = await get(`/api/v1/admin/request-logs?path=${encodeURIComponent(path)}`, {
+      token: admin.token,
+    });
+    expect(logs.status).toBe(200);
   });
 
   it('refuses a cursor from another filter with 400', async () => {

@@ -25,7 +25,7 @@ describe('POST /auth/login', () => {
         token_type: 'Bearer',
         expires_in: 900,
       });
-      expect(res.headers.get('Cache-Control')).toBe('no-store');
+      expect(res.headers.get('Cache-Control')).toBe('private, no-store');
     }
   });
 

@@ -37,7 +37,7 @@ describe('POST /auth/refresh', () => {
     const res = await refreshWith(refreshToken);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
-    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(res.headers.get('Cache-Control')).toBe('private, no-store');
     const rotated = refreshTokenFrom(res);
     expect(rotated).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(rotated).not.toBe(refreshToken);

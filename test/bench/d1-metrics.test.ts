@@ -1,9 +1,10 @@
 import { env, exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { parseD1ServerTiming } from '../../bench/lib/server-timing';
 import { createApp } from '../../src/app';
 import { createDatabase } from '../../src/db/client';
-import { d1ServerTiming, meteredD1, newD1Usage, parseD1ServerTiming } from '../../src/db/metrics';
+import { d1ServerTiming, meteredD1, newD1Usage } from '../../src/db/metrics';
 import { users } from '../../src/db/schema';
 
 // The benchmark's statement and row figures come from this wrapper; if a workerd upgrade

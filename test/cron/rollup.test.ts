@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, dayOf, ROLLUP_JOB } from '../../src/cron/rollup-request-logs';
+import { dayOf, ROLLUP_JOB } from '../../src/cron/rollup-request-logs';
+import { DAY_MS } from '../../src/lib/time';
 import { createUser } from '../support/direct-users';
 import {
   insertLike,

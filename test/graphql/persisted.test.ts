@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/features/graphql/graphql.persisted';
+import { sha256Hex } from '../../src/lib/digest';
 import { measure } from '../support/db-cost';
 import { codesOf, gql } from './support';
 

@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { makeAdmin, signUp } from '../support/auth';
 import { call } from '../support/http';
 import { restOperations } from '../support/operations';
 
@@ -20,6 +21,10 @@ describe('405 Method Not Allowed', () => {
 
   it('every path of the document answers 405 with Allow for each method it lacks', async () => {
     const operations = await restOperations();
+    // The admin guard answers before routing for anyone but an administrator, so the admin
+    // paths are asked by one.
+    const admin = await signUp();
+    await makeAdmin(admin.user.id);
     const wrong: string[] = [];
     for (const url of new Set(operations.map((op) => op.url))) {
       // Every documented operation whose path template matches (`/profiles/{username}` also
@@ -30,13 +35,21 @@ describe('405 Method Not Allowed', () => {
       const allow = METHODS.filter((m) => served.includes(m));
       const expected = allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
       for (const method of METHODS.filter((m) => !served.includes(m))) {
-        const res = await exports.default.fetch(`http://localhost${url}`, { method });
+        const headers = url.startsWith('/api/v1/admin/')
+          ? { Authorization: `Bearer ${admin.token}` }
+          : undefined;
+        const res = await exports.default.fetch(`http://localhost${url}`, { method, headers });
         if (res.status !== 405 || res.headers.get('Allow') !== expected) {
           wrong.push(`${method} ${url}: ${res.status} Allow=${res.headers.get('Allow')}`);
         }
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('a wrong method on an admin path is 401 for an anonymous caller, before routing', async () => {
+    const res = await call('/api/v1/admin/stats', { method: 'DELETE' });
+    expect(res.status).toBe(401);
   });
 
   it('an unknown path is still 404', async () => {

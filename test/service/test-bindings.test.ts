@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import wranglerToml from '../../wrangler.toml?raw';
-import { TEST_BINDINGS } from '../support/test-bindings';
+import { SHELL_SETTINGS, TEST_BINDINGS } from '../support/test-bindings';
 
 /** The names under [vars] in wrangler.toml. */
 function wranglerVarNames(toml: string): string[] {
@@ -11,7 +11,11 @@ function wranglerVarNames(toml: string): string[] {
 
 describe('test bindings', () => {
   it('come from wrangler.toml and the test config only, never from .dev.vars', () => {
-    const allowed = new Set([...wranglerVarNames(wranglerToml), ...Object.keys(TEST_BINDINGS)]);
+    const allowed = new Set([
+      ...wranglerVarNames(wranglerToml),
+      ...Object.keys(TEST_BINDINGS),
+      ...SHELL_SETTINGS,
+    ]);
     const settings = Object.entries(env as unknown as Record<string, unknown>)
       .filter(([name, value]) => typeof value === 'string' && !name.startsWith('__VITEST'))
       .map(([name]) => name);

@@ -11,6 +11,7 @@ import {
   readDailyStats,
   updateUserFlags,
 } from '../../src/features/admin/admin.queries';
+import { LOG_PATH_MAX_CHARS, USER_SEARCH_MAX_CHARS } from '../../src/features/admin/admin.schemas';
 import { recordFailedJobs } from '../../src/jobs/failed-jobs';
 import { newId } from '../../src/lib/ids';
 import { insertLike, insertPost, insertRequestLog, insertSession, insertUser } from './fixtures';
@@ -53,6 +54,30 @@ export const adminCases: CaseSuite = (engine) => {
       (await listUsers(db, { q: 'ann', limit: 10, after: null })).map((u) => u.username),
     ).toEqual(['bob', 'ann']);
     expect(await listUsers(db, { q: '%', limit: 10, after: null })).toEqual([]);
+  });
+
+  // D1 refuses LIKE patterns over 50 bytes; the document allows far longer prefixes.
+  it('listUsers and listRequestLogs search prefixes up to the documented maximum length', async () => {
+    const { db } = engine();
+    const domain = `${'d'.repeat(USER_SEARCH_MAX_CHARS - 64 - 1 - 4)}.com`;
+    const longEmail = `${'a'.repeat(64)}@${domain}`;
+    expect(longEmail).toHaveLength(USER_SEARCH_MAX_CHARS);
+    const accented = 'é'.repeat(USER_SEARCH_MAX_CHARS);
+    const ascii = await insertUser(db, { email: longEmail });
+    const wide = await insertUser(db, { email: `${accented}x@example.com` });
+    await insertUser(db, { email: `${'a'.repeat(63)}b@${domain}` });
+    const emails = async (q: string) =>
+      (await listUsers(db, { q, limit: 10, after: null })).map((u) => u.id);
+    expect(await emails(longEmail.toUpperCase())).toEqual([ascii.id]);
+    expect(await emails(accented)).toEqual([wide.id]);
+    expect(await emails('a'.repeat(50))).toHaveLength(2);
+    expect(await emails('é'.repeat(25))).toEqual([wide.id]);
+
+    const longPath = `/${'p'.repeat(LOG_PATH_MAX_CHARS - 1)}`;
+    const hit = await insertRequestLog(db, { path: `${longPath}/more` });
+    await insertRequestLog(db, { path: `/${'p'.repeat(LOG_PATH_MAX_CHARS - 2)}q` });
+    const paths = await listRequestLogs(db, { path: longPath, limit: 10, after: null });
+    expect(paths.map((r) => r.id)).toEqual([hit.id]);
   });
 
   it('findAdminUser and updateUserFlags: deactivation revokes live sessions in the same batch', async () => {

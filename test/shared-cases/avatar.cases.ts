@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { batchNamed } from '../../src/db/batch';
 import type { Database } from '../../src/db/client';
 import { images, profiles } from '../../src/db/schema';
 import {
@@ -34,11 +35,11 @@ async function upload(
     height: 1,
     thumbnailKey: `${newKey}.thumb.webp`,
   });
-  const results = await db.batch([
+  const results = await batchNamed(db, {
     row,
     ...replaceAvatarStatements(db, { userId, previousKey, now, newKey, expectedUpdatedAt }),
-  ]);
-  return { newKey, changed: changedRow(results[1]) };
+  });
+  return { newKey, changed: changedRow(results.profile) };
 }
 
 const imageKeys = async (db: Database) =>

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { batchNamed } from '../../src/db/batch';
 import type { Database } from '../../src/db/client';
 import { images, likes, posts, profiles } from '../../src/db/schema';
 import { findImage } from '../../src/features/images/images.queries';
@@ -157,8 +158,8 @@ export const contentCases: CaseSuite = (engine) => {
     const id = newId(T0);
     // The multipart create's batch: the images row, createPostStatements, the cleanup.
     const uploadBatch = (db: Database, key: string) =>
-      db.batch([
-        db.insert(images).values({
+      batchNamed(db, {
+        imageRow: db.insert(images).values({
           key,
           ownerId: user.id,
           purpose: 'post',
@@ -168,14 +169,14 @@ export const contentCases: CaseSuite = (engine) => {
           height: 3,
         }),
         ...createPostStatements(db, { id, authorId: user.id, body: 'pic', imageKey: key, now: T0 }),
-        deleteImageUnlessPosted(db, key),
-      ]);
+        unusedImage: deleteImageUnlessPosted(db, key),
+      });
     const first = await uploadBatch(db, `u/${user.id}/first.webp`);
-    const [row] = first[3] as Awaited<ReturnType<typeof findPost>>[];
+    const [row] = first.post;
     expect(row).toMatchObject({ id, imageKey: `u/${user.id}/first.webp`, imageWidth: 2 });
     // The retry (same post id, a new upload) finds the post written: its own row goes again.
     const retry = await uploadBatch(db, `u/${user.id}/retry.webp`);
-    expect((retry[3] as { imageKey: string }[])[0]?.imageKey).toBe(`u/${user.id}/first.webp`);
+    expect(retry.post[0]?.imageKey).toBe(`u/${user.id}/first.webp`);
     expect((await db.select({ key: images.key }).from(images)).map((r) => r.key)).toEqual([
       `u/${user.id}/first.webp`,
     ]);

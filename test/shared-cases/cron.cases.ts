@@ -3,13 +3,13 @@ import { expect, it } from 'vitest';
 import { RECONCILE_JOB, reconcileCounters } from '../../src/cron/reconcile-counters';
 import {
   computeDays,
-  DAY_MS,
   dayOf,
   ROLLUP_JOB,
   rollUpRequestLogs,
 } from '../../src/cron/rollup-request-logs';
 import { recordRun } from '../../src/cron/run';
 import { dailyStats, posts, profiles, requestLogs } from '../../src/db/schema';
+import { DAY_MS } from '../../src/lib/time';
 import { insertLike, insertPost, insertRequestLog, insertUser } from './fixtures';
 import { type CaseSuite, jobContext } from './harness';
 

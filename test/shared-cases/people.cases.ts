@@ -17,6 +17,7 @@ import {
   listProfiles,
   updateProfile,
 } from '../../src/features/profiles/profiles.queries';
+import { SEARCH_MAX_CHARS } from '../../src/features/profiles/profiles.schemas';
 import { deleteAccount, findUser, updateAccount } from '../../src/features/users/users.queries';
 import { accountTakenConflict } from '../../src/lib/accounts';
 import { newId } from '../../src/lib/ids';
@@ -195,6 +196,22 @@ export const peopleCases: CaseSuite = (engine) => {
     const underscore = await listProfiles(db, { q: 'al_', position: null, limit: 10 });
     expect(underscore.map((p) => p.username)).toEqual(['al_x']);
     expect(await listProfiles(db, { q: 'zzz', position: null, limit: 10 })).toEqual([]);
+  });
+
+  it('listProfiles searches a prefix of the documented maximum length, in multi-byte text too', async () => {
+    const { db } = engine();
+    const long = 'é'.repeat(SEARCH_MAX_CHARS);
+    const hit = await insertUser(db, { username: `${long}x` });
+    await insertUser(db, { username: `${'é'.repeat(SEARCH_MAX_CHARS - 1)}e` });
+    await insertUser(db, { username: `${'a'.repeat(SEARCH_MAX_CHARS)}` });
+    const found = await listProfiles(db, { q: long, position: null, limit: 10 });
+    expect(found.map((p) => p.userId)).toEqual([hit.id]);
+    const ascii = await listProfiles(db, {
+      q: 'A'.repeat(SEARCH_MAX_CHARS),
+      position: null,
+      limit: 10,
+    });
+    expect(ascii).toHaveLength(1);
   });
 
   it('updateProfile changes only given fields and refuses a stale expectedUpdatedAt', async () => {

@@ -33,22 +33,25 @@ export async function call<T = any>(path: string, init: CallInit = {}): Promise<
     body: json !== undefined ? JSON.stringify(json) : (rest.body ?? null),
   });
   const res = await exports.default.fetch(req);
-  const ct = res.headers.get('Content-Type') ?? '';
-  let body: unknown;
-  if (res.status === 204 || res.status === 304) {
-    body = await res.text();
-    body = body === '' ? undefined : body;
-  } else if (ct.includes('json')) {
-    body = await res.json();
-  } else if (ct.startsWith('text/')) {
-    body = await res.text();
-  } else {
-    const bytes = await res.arrayBuffer();
-    // An empty body without a type (e.g. a 202) is no body at all.
-    body = bytes.byteLength === 0 && ct === '' ? undefined : bytes;
-  }
+  const body = await readBody(res);
   assertMatchesContract(req.method, url, res, body);
   return { res, status: res.status, headers: res.headers, body: body as T };
+}
+
+/** The body as the contract check expects it: parsed JSON, text, bytes, or undefined for none. */
+export async function readBody(res: Response): Promise<unknown> {
+  return parseBody(res, await res.arrayBuffer());
+}
+
+/** Like readBody, for a body already read as bytes. */
+export function parseBody(res: Response, bytes: ArrayBuffer): unknown {
+  const ct = res.headers.get('Content-Type') ?? '';
+  const text = () => new TextDecoder().decode(bytes);
+  if (res.status === 204 || res.status === 304) return bytes.byteLength === 0 ? undefined : text();
+  if (ct.includes('json')) return JSON.parse(text());
+  if (ct.startsWith('text/')) return text();
+  // An empty body without a type (e.g. a 202) is no body at all.
+  return bytes.byteLength === 0 && ct === '' ? undefined : bytes;
 }
 
 export const get = <T = any>(path: string, init: CallInit = {}) =>

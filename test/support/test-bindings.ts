@@ -9,3 +9,6 @@ export const TEST_BINDINGS = {
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   IP_HASH_SALT: 'test-salt',
 };
+
+/** Settings the tests take from the shell that runs them (the contract fuzzer's budget). */
+export const SHELL_SETTINGS = ['FUZZ_RUNS', 'FUZZ_SEED'];

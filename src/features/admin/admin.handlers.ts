@@ -6,6 +6,7 @@ import { assertIfMatch, etagOf } from '../../lib/etag';
 import { keysetPage } from '../../lib/pagination';
 import { notFound, unprocessable } from '../../lib/problem';
 import { redact } from '../../lib/redact';
+import { DAY_MS } from '../../lib/time';
 import {
   type AdminUserRow,
   findAdminUser,
@@ -20,10 +21,6 @@ import {
 } from './admin.queries';
 import type * as routes from './admin.routes';
 import type { AdminUser } from './admin.schemas';
-
-const HTTP_OK = 200;
-const HTTP_ACCEPTED = 202;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const userNotFound = () => notFound('No account has this id.', 'user_not_found');
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -63,7 +60,7 @@ export const listUsers: RouteHandler<typeof routes.listUsers, AppEnv> = async (c
     positionOf: (r) => ({ at: r.createdAt.getTime(), id: r.id }),
     render: toAdminUser,
   });
-  return c.json(page, HTTP_OK);
+  return c.json(page, 200);
 };
 
 export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async (c) => {
@@ -94,7 +91,7 @@ export const updateUser: RouteHandler<typeof routes.updateUser, AppEnv> = async 
   if (!updated) throw userNotFound();
   const item = toAdminUser(updated);
   c.header('ETag', await etagOf(item));
-  return c.json(item, HTTP_OK);
+  return c.json(item, 200);
 };
 
 export const listRequestLogs: RouteHandler<typeof routes.listRequestLogs, AppEnv> = async (c) => {
@@ -121,7 +118,7 @@ export const listRequestLogs: RouteHandler<typeof routes.listRequestLogs, AppEnv
       country: r.country,
     }),
   });
-  return c.json(page, HTTP_OK);
+  return c.json(page, 200);
 };
 
 export const getStats: RouteHandler<typeof routes.getStats, AppEnv> = async (c) => {
@@ -154,7 +151,7 @@ export const getStats: RouteHandler<typeof routes.getStats, AppEnv> = async (c) 
         };
       }),
     },
-    HTTP_OK,
+    200,
   );
 };
 
@@ -179,7 +176,7 @@ export const listFailedJobs: RouteHandler<typeof routes.listFailedJobs, AppEnv> 
       retryable: r.retryable,
     }),
   });
-  return c.json(page, HTTP_OK);
+  return c.json(page, 200);
 };
 
 export const retryFailedJob: RouteHandler<typeof routes.retryFailedJob, AppEnv> = async (c) => {
@@ -203,10 +200,7 @@ export const retryFailedJob: RouteHandler<typeof routes.retryFailedJob, AppEnv> 
   await c.env.JOBS.send(message.data);
   const now = Date.now();
   await markRetried(db, id, now);
-  return c.json(
-    { id, type: message.data.type, retried_at: new Date(now).toISOString() },
-    HTTP_ACCEPTED,
-  );
+  return c.json({ id, type: message.data.type, retried_at: new Date(now).toISOString() }, 202);
 };
 
 export const listJobRuns: RouteHandler<typeof routes.listJobRuns, AppEnv> = async (c) => {
@@ -227,5 +221,5 @@ export const listJobRuns: RouteHandler<typeof routes.listJobRuns, AppEnv> = asyn
       detail: r.detail,
     }),
   });
-  return c.json(page, HTTP_OK);
+  return c.json(page, 200);
 };

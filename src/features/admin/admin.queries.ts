@@ -1,5 +1,7 @@
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
+import { startsWith, startsWithIgnoringCase } from '../../db/prefix';
 import {
   dailyStats,
   failedJobs,
@@ -10,15 +12,6 @@ import {
   users,
 } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
-
-/** Rows newer-first strictly after `position` in (column, id) order. */
-const before = (at: unknown, id: unknown, position: Keyset | null) =>
-  position
-    ? sql`(${at} < ${position.at} or (${at} = ${position.at} and ${id} < ${position.id}))`
-    : undefined;
-
-/** LIKE pattern for a literal prefix: %, _ and the escape character itself are escaped. */
-const prefixPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 const adminUserColumns = {
   id: users.id,
@@ -39,17 +32,19 @@ export async function listUsers(
   db: Database,
   input: { q?: string; limit: number; after: Keyset | null },
 ) {
-  const pattern = input.q ? prefixPattern(input.q.toLowerCase()) : null;
   return db
     .select(adminUserColumns)
     .from(users)
     .leftJoin(profiles, eq(profiles.userId, users.id))
     .where(
       and(
-        pattern
-          ? sql`(lower(${users.username}) like ${pattern} escape '\\' or lower(${users.email}) like ${pattern} escape '\\')`
+        input.q
+          ? or(
+              startsWithIgnoringCase(users.username, input.q),
+              startsWithIgnoringCase(users.email, input.q),
+            )
           : undefined,
-        before(users.createdAt, users.id, input.after),
+        keysetBefore(users.createdAt, users.id, input.after),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))
@@ -122,15 +117,13 @@ export async function listRequestLogs(db: Database, input: RequestLogQuery) {
       and(
         input.method ? eq(requestLogs.method, input.method) : undefined,
         statusFilter(input.status),
-        input.path
-          ? sql`${requestLogs.path} like ${prefixPattern(input.path)} escape '\\'`
-          : undefined,
+        input.path ? startsWith(requestLogs.path, input.path) : undefined,
         input.username
           ? sql`lower(${requestLogs.username}) = ${input.username.toLowerCase()}`
           : undefined,
         input.since ? gte(requestLogs.createdAt, new Date(input.since)) : undefined,
         input.until ? lt(requestLogs.createdAt, new Date(input.until)) : undefined,
-        before(requestLogs.createdAt, requestLogs.id, input.after),
+        keysetBefore(requestLogs.createdAt, requestLogs.id, input.after),
       ),
     )
     .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
@@ -148,7 +141,7 @@ export async function listFailedJobs(db: Database, input: { limit: number; after
   return db
     .select()
     .from(failedJobs)
-    .where(before(failedJobs.failedAt, failedJobs.id, input.after))
+    .where(keysetBefore(failedJobs.failedAt, failedJobs.id, input.after))
     .orderBy(desc(failedJobs.failedAt), desc(failedJobs.id))
     .limit(input.limit + 1);
 }
@@ -175,7 +168,7 @@ export async function listJobRuns(
     .where(
       and(
         input.task ? eq(jobRuns.job, input.task) : undefined,
-        before(jobRuns.startedAt, jobRuns.id, input.after),
+        keysetBefore(jobRuns.startedAt, jobRuns.id, input.after),
       ),
     )
     .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))

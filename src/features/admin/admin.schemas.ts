@@ -4,6 +4,10 @@ import { PageQuerySchema, pageSchema, queryInteger } from '../../lib/pagination'
 
 export const STATS_DAYS_MAX = 90;
 export const STATS_DAYS_DEFAULT = 7;
+/** The longest `?q=` of GET /admin/users (an email address can be 254 characters). */
+export const USER_SEARCH_MAX_CHARS = 254;
+/** The longest `?path=` prefix of GET /admin/request-logs. */
+export const LOG_PATH_MAX_CHARS = 200;
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 // ---- users ----
@@ -33,7 +37,7 @@ export type AdminUser = z.infer<typeof AdminUserSchema>;
 export const AdminUserListSchema = pageSchema(AdminUserSchema, 'AdminUserList');
 
 export const ListUsersQuery = PageQuerySchema.extend({
-  q: z.string().trim().min(1).max(254).optional().openapi({
+  q: z.string().trim().min(1).max(USER_SEARCH_MAX_CHARS).optional().openapi({
     description: 'Case-insensitive prefix of the username or the email address.',
     example: 'ada',
   }),
@@ -102,7 +106,7 @@ export const ListRequestLogsQuery = PageQuerySchema.extend({
     .regex(/^[1-5](\d\d|[xX]{2})$/, { error: 'a status code (404) or class (4xx)' })
     .optional()
     .openapi({ description: 'An exact status (404) or a class (4xx).', example: '4xx' }),
-  path: z.string().startsWith('/').max(200).optional().openapi({
+  path: z.string().startsWith('/').max(LOG_PATH_MAX_CHARS).optional().openapi({
     description: 'Path prefix, e.g. /api/v1/posts.',
     example: '/api/v1/posts',
   }),

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { queueEmail } from '../../lib/emails';
 import { newId } from '../../lib/ids';
+import { originOf } from '../../lib/media-urls';
 import { hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { unauthorized } from '../../lib/problem';
 import { clientIp, enforceRateLimit } from '../../lib/rate-limit';
@@ -56,7 +57,6 @@ async function tokenResponse(c: Context<AppEnv>, userId: string, refreshToken: s
   const config = c.get('config');
   const { token, expiresIn } = await signAccessToken(config, userId);
   c.header('Set-Cookie', refreshCookie(refreshToken, config.REFRESH_TOKEN_TTL_SECONDS));
-  c.header('Cache-Control', 'no-store');
   return c.json({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
 }
 
@@ -93,7 +93,7 @@ export const register: Handler<typeof routes.register> = async (c) => {
       avatarKey: null,
       postCount: 0,
     },
-    new URL(c.req.url).origin,
+    originOf(c),
   );
   return c.json({ user }, 201);
 };

@@ -33,7 +33,7 @@ const setRefreshCookieHeader = {
   },
   'Cache-Control': {
     description: 'Token responses are never cached.',
-    schema: { type: 'string' as const, example: 'no-store' },
+    schema: { type: 'string' as const, example: 'private, no-store' },
   },
 };
 

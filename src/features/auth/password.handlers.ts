@@ -4,6 +4,7 @@ import type { Database } from '../../db/client';
 import type { AppEnv, Bindings } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
+import { logError } from '../../lib/log';
 import { hashPassword, verifyPassword } from '../../lib/passwords';
 import { conflict, forbidden, unauthorized } from '../../lib/problem';
 import { clientIp, enforceRateLimit } from '../../lib/rate-limit';
@@ -79,14 +80,7 @@ export const requestPasswordReset: Handler<typeof routes.requestPasswordReset> =
   // After the response, so its timing says nothing about whether the account exists.
   c.executionCtx.waitUntil(
     emailPasswordReset(c.get('db'), c.env.JOBS, email).catch((err) =>
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          event: 'password_reset_failed',
-          request_id: c.get('requestId'),
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      ),
+      logError({ event: 'password_reset_failed', request_id: c.get('requestId') }, err),
     ),
   );
   return c.body(null, 202);

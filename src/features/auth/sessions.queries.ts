@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/client';
 import { sessions, users } from '../../db/schema';
 import { changedRows } from '../../lib/db-errors';
@@ -70,13 +71,28 @@ export async function findSessionByTokenHash(
 
 // The child copies user and family from its parent inside the INSERT ... SELECT, whose WHERE
 // is the guard: the row is only written when the parent is still in the stated condition.
-// The SELECT lists every sessions column in table order (drizzle inserts into all of them).
+// The selection is keyed by column name; drizzle refuses one that does not match the table.
+const parent = alias(sessions, 'p');
 const insertChild = (db: Database, parentId: string, child: NewSession, now: Date, guard: SQL) =>
-  db.insert(sessions).select(sql`
-    select ${child.id}, p.user_id, p.family_id, p.id, ${child.tokenHash}, ${child.expiresAt.getTime()},
-           null, null, ${child.userAgent}, ${now.getTime()}
-    from ${sessions} p
-    where p.id = ${parentId} and p.revoked_at is null and p.expires_at > ${now.getTime()} and ${guard}`);
+  db.insert(sessions).select(
+    db
+      .select({
+        id: sql`${child.id}`.as('id'),
+        userId: parent.userId,
+        familyId: parent.familyId,
+        parentId: parent.id,
+        tokenHash: sql`${child.tokenHash}`.as('token_hash'),
+        expiresAt: sql`${child.expiresAt.getTime()}`.as('expires_at'),
+        rotatedAt: sql`null`.as('rotated_at'),
+        revokedAt: sql`null`.as('revoked_at'),
+        userAgent: sql`${child.userAgent}`.as('user_agent'),
+        createdAt: sql`${now.getTime()}`.as('created_at'),
+      })
+      .from(parent)
+      .where(
+        sql`${parent.id} = ${parentId} and ${parent.revokedAt} is null and ${parent.expiresAt} > ${now.getTime()} and ${guard}`,
+      ),
+  );
 
 /**
  * Rotates an unspent session into a child, in one batch (one transaction). When two refreshes

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { EtagHeader, notModifiedResponse } from '../../lib/etag';
 import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
@@ -26,13 +27,15 @@ const getDocs = createRoute({
   tags: ['Service'],
   summary: 'Interactive API reference',
   description:
-    'An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host.',
+    'An HTML page (Swagger UI) rendering /openapi.json. It loads nothing from any other host. Sends an ETag: If-None-Match with it gets 304.',
   security: [],
   responses: {
     200: {
       description: 'The reference page.',
+      headers: EtagHeader,
       content: { 'text/html': { schema: z.string().openapi({ example: '<!doctype html>...' }) } },
     },
+    ...notModifiedResponse,
     ...problemResponses(),
   },
 });

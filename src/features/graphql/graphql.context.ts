@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Context } from 'hono';
 import type { Database } from '../../db/client';
 import type { AppEnv, AuthContext, Bindings, Config } from '../../env';
+import { originOf } from '../../lib/media-urls';
 import type { Keyset } from '../../lib/pagination';
 import { type LikeOfPost, listLikesOfPosts } from '../posts/likes.queries';
 import { findPostsByIds, type PostRow } from '../posts/posts.queries';
@@ -82,7 +83,7 @@ export function createContext(c: Context<AppEnv>): GraphQLContext {
     env: c.env,
     config: c.get('config'),
     auth,
-    origin: new URL(c.req.url).origin,
+    origin: originOf(c),
     requestId: c.get('requestId') ?? '',
     loaders: createLoaders(db, auth?.userId ?? null),
   };

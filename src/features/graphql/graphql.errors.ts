@@ -1,6 +1,6 @@
-import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { GraphQLError } from 'graphql';
 import { toApiError } from '../../lib/errors';
+import { logError } from '../../lib/log';
 import type { ApiError } from '../../lib/problem';
 
 /**
@@ -34,23 +34,6 @@ function fromApiError(err: ApiError, base: GraphQLError): GraphQLError {
   });
 }
 
-/**
- * For the log: drizzle's query errors repeat the SQL and its bound values in their message and
- * stack, so only the driver's own error (the cause) is described for them.
- */
-function describe(err: unknown): unknown {
-  if (err instanceof DrizzleQueryError) {
-    const cause = err.cause;
-    return {
-      name: err.name,
-      cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown',
-    };
-  }
-  return err instanceof Error
-    ? { name: err.name, message: err.message, stack: err.stack }
-    : String(err);
-}
-
 export interface ErrorScope {
   requestId: string;
   method: string;
@@ -59,15 +42,14 @@ export interface ErrorScope {
 
 function masked(err: unknown, scope: ErrorScope, base?: GraphQLError): GraphQLError {
   // The details go to the logs (Workers Observability), never to the client.
-  console.error(
-    JSON.stringify({
-      level: 'error',
+  logError(
+    {
       request_id: scope.requestId,
       method: scope.method,
       path: scope.path,
       graphql_path: base?.path,
-      error: describe(err),
-    }),
+    },
+    err,
   );
   return new GraphQLError(
     'Something went wrong on our side. Quote the request_id if you report it.',

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../lib/digest';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { requestError } from './graphql.errors';
 
@@ -33,11 +34,6 @@ export function persistedQueryOf(extensions: Record<string, unknown> | undefined
     );
   }
   return { sha256Hash: ext.sha256Hash } satisfies PersistedQueryRef;
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export const notFoundError = () =>

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { notModifiedResponse } from '../../lib/etag';
 import { bearerSecurity, EXAMPLE_ID } from '../../lib/openapi';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -198,6 +199,8 @@ export const graphqlGet = createRoute({
   request: { query: GraphQLQueryParams },
   responses: {
     ...responses,
+    // Every successful GET is tagged (src/lib/etag.ts), so a repeated persisted query revalidates.
+    ...notModifiedResponse,
     405: graphqlContent('A mutation sent over GET.', {
       errors: [
         {

@@ -9,7 +9,7 @@ export const getHealth = createRoute({
   tags: ['Service'],
   summary: 'Check the service, its configuration and its database',
   description:
-    'Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value).',
+    'Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value). Never cached and never tagged with an ETag, so a probe always gets the live answer.',
   security: [],
   responses: {
     200: {

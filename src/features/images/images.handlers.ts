@@ -1,13 +1,11 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
+import { ifNoneMatchMatches } from '../../lib/conditional';
 import { notFound } from '../../lib/problem';
 import { THUMBNAIL_TYPE, THUMBNAIL_VARIANT } from '../../lib/uploads';
 import { findImage } from './images.queries';
 import type { getImage } from './images.routes';
 
-const HTTP_OK = 200;
-const HTTP_PARTIAL_CONTENT = 206;
-const HTTP_NOT_MODIFIED = 304;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Defence in depth: even if a browser rendered the bytes as a document, it could run nothing.
 const IMAGE_CSP = "default-src 'none'; sandbox";
@@ -60,13 +58,8 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
   let size = image.size;
   if (thumbnail && headers.range) size = (await bucket.head(objectKey))?.size ?? 0;
   const range = parseRange(headers.range, size);
-  const conditions = new Headers();
-  if (headers['if-none-match']) conditions.set('If-None-Match', headers['if-none-match']);
-
-  const object = await bucket.get(objectKey, {
-    onlyIf: conditions,
-    ...(range ? { range } : {}),
-  });
+  // If-None-Match is judged here (src/lib/conditional.ts), never handed raw to R2.
+  const object = await bucket.get(objectKey, range ? { range } : {});
   if (!object) throw missing('The image file is missing.', 'image_not_found');
 
   const out = new Headers({
@@ -74,7 +67,10 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
     'Cache-Control': IMMUTABLE,
     ETag: object.httpEtag,
   });
-  if (!('body' in object)) return new Response(null, { status: HTTP_NOT_MODIFIED, headers: out });
+  if (ifNoneMatchMatches(headers['if-none-match'], object.httpEtag)) {
+    await object.body.cancel();
+    return new Response(null, { status: 304, headers: out });
+  }
 
   out.set('Content-Disposition', 'inline');
   out.set('X-Content-Type-Options', 'nosniff');
@@ -87,8 +83,8 @@ export const getImageHandler: RouteHandler<typeof getImage, AppEnv> = async (c) 
       `bytes ${served.offset}-${served.offset + served.length - 1}/${object.size}`,
     );
     out.set('Content-Length', String(served.length));
-    return new Response(object.body, { status: HTTP_PARTIAL_CONTENT, headers: out });
+    return new Response(object.body, { status: 206, headers: out });
   }
   out.set('Content-Length', String(object.size));
-  return new Response(object.body, { status: HTTP_OK, headers: out });
+  return new Response(object.body, { status: 200, headers: out });
 };

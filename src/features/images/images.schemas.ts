@@ -25,7 +25,8 @@ export const ImageQuery = z.object({
 
 export const ImageRequestHeaders = z.object({
   'if-none-match': z.string().max(1024).optional().openapi({
-    description: 'An ETag from an earlier response: 304 when the image is unchanged.',
+    description:
+      'An ETag (or a list of them) from an earlier response: 304 when the image is unchanged. A malformed value is ignored.',
     example: '"0b4e9b7f1c2d3e4f5a6b7c8d9e0f1a2b"',
   }),
   range: z.string().max(256).optional().openapi({

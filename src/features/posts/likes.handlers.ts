@@ -3,7 +3,7 @@ import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { authorOf } from '../../lib/author';
 import { listScopes } from '../../lib/list-scopes';
-import { iso } from '../../lib/media-urls';
+import { iso, originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { listLikes, postExists } from './likes.queries';
 import type * as routes from './likes.routes';
@@ -33,7 +33,7 @@ export const listPostLikes: RouteHandler<typeof routes.listPostLikes, AppEnv> = 
   const { id } = c.req.valid('param');
   const { limit, cursor } = c.req.valid('query');
   const db = c.get('db');
-  const origin = new URL(c.req.url).origin;
+  const origin = originOf(c);
   const page = await keysetPage(c, {
     scope: listScopes.postLikes(id),
     cursor,

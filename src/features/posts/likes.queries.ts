@@ -1,5 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { likes, posts, profiles, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
 
@@ -15,33 +17,35 @@ export async function likePost(
   db: Database,
   input: { postId: string; userId: string; now: number },
 ) {
-  const [, , rows] = await db.batch([
-    db
+  const { post } = await batchNamed(db, {
+    likeCount: db
       .update(posts)
       .set({ likeCount: sql`${posts.likeCount} + 1` })
       .where(and(eq(posts.id, input.postId), sql`not ${likeExists(input.postId, input.userId)}`)),
-    db
+    like: db
       .insert(likes)
       .select(
         sql`select ${input.postId}, ${input.userId}, ${input.now} where exists (select 1 from ${posts} where ${posts.id} = ${input.postId})`,
       )
       .onConflictDoNothing(),
-    db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
-  ]);
-  return rows[0]?.likeCount ?? null;
+    post: db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
+  });
+  return post[0]?.likeCount ?? null;
 }
 
 /** The mirror of likePost: the count moves only when a like row is really removed. */
 export async function unlikePost(db: Database, input: { postId: string; userId: string }) {
-  const [, , rows] = await db.batch([
-    db
+  const { post } = await batchNamed(db, {
+    likeCount: db
       .update(posts)
       .set({ likeCount: sql`max(${posts.likeCount} - 1, 0)` })
       .where(and(eq(posts.id, input.postId), likeExists(input.postId, input.userId))),
-    db.delete(likes).where(and(eq(likes.postId, input.postId), eq(likes.userId, input.userId))),
-    db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
-  ]);
-  return rows[0]?.likeCount ?? null;
+    like: db
+      .delete(likes)
+      .where(and(eq(likes.postId, input.postId), eq(likes.userId, input.userId))),
+    post: db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, input.postId)),
+  });
+  return post[0]?.likeCount ?? null;
 }
 
 /** Who likes a post, most recent first over (liked_at, user_id); limit + 1 rows. */
@@ -62,9 +66,7 @@ export function listLikes(
     .where(
       and(
         eq(likes.postId, input.postId),
-        input.position
-          ? sql`(${likes.createdAt}, ${likes.userId}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(likes.createdAt, likes.userId, input.position),
       ),
     )
     .orderBy(desc(likes.createdAt), desc(likes.userId))
@@ -96,7 +98,7 @@ export async function listLikesOfPosts(
   const byPost = new Map<string, LikeOfPost[]>();
   if (input.postIds.length === 0) return byPost;
   const after = position
-    ? sql` and (${likes.createdAt}, ${likes.userId}) < (${position.at}, ${position.id})`
+    ? sql` and ${keysetBefore(likes.createdAt, likes.userId, position)}`
     : sql``;
   const rows = await db.all<{ post_id: string; page: string }>(sql`
     select ids.value as post_id,

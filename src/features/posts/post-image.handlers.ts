@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
+import { sha256Hex } from '../../lib/digest';
 import { respondCreated } from '../../lib/idempotency';
+import { originOf } from '../../lib/media-urls';
 import { jsonPointer, unprocessable } from '../../lib/problem';
 import { parseRequestPart } from '../../lib/request-validation';
 import {
@@ -14,7 +16,7 @@ import {
 } from '../../lib/uploads';
 import { deleteImageUnlessPosted } from './post-image.queries';
 import { POST_IMAGE_FIELD } from './post-image.schemas';
-import { createPost, createPostStatements, type PostRow } from './posts.queries';
+import { createPost, createPostStatements } from './posts.queries';
 import { CreatePostBody, POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
@@ -36,11 +38,6 @@ function postFields(form: FormData) {
   return parseRequestPart(CreatePostBody, fields, 'form');
 }
 
-async function sha256Hex(bytes: Uint8Array) {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /**
  * POST /posts with multipart/form-data (`body`, optional `image`); the query and headers have
  * been checked by the router. The image is stored first, then its row, the post and the
@@ -55,7 +52,7 @@ export async function createPostFromForm(c: Context<AppEnv>, idempotencyKey: str
     : null;
 
   const db = c.get('db');
-  const origin = new URL(c.req.url).origin;
+  const origin = originOf(c);
   return respondCreated(c, {
     key: idempotencyKey,
     request: { body, image_sha256: upload ? await sha256Hex(upload.bytes) : null },
@@ -70,13 +67,12 @@ export async function createPostFromForm(c: Context<AppEnv>, idempotencyKey: str
       const post = { id, authorId: auth.userId, body, now };
       const { image, results } = await storeImage(
         { bucket: c.env.BUCKET, db, ownerId: auth.userId, purpose: 'post', image: upload, now },
-        (stored) => [
+        (stored) => ({
           ...createPostStatements(db, { ...post, imageKey: stored.key }),
-          deleteImageUnlessPosted(db, stored.key),
-        ],
+          unusedImage: deleteImageUnlessPosted(db, stored.key),
+        }),
       );
-      // results: [images insert, post_count, post insert, the post read back, cleanup]
-      const [row] = results[3] as PostRow[];
+      const [row] = results.post;
       if (!row) throw new Error('The new post was not readable in its own batch.');
       if (row.imageKey === image.key) await queueImageProcessing(c.env.JOBS, image.key);
       else await deleteImageObjects(c.env.BUCKET, [image.key]);

@@ -1,11 +1,11 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
-import { setEtag, varyOnAuthorization } from '../../lib/etag';
+import { setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { isMultipart } from '../../lib/media-type';
+import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { createPostFromForm } from './post-image.handlers';
 import { editPost, postNotFound, removePost } from './posts.actions';
@@ -19,14 +19,11 @@ import type * as routes from './posts.routes';
 import { POSTS_PATH } from './posts.schemas';
 import { renderPost } from './posts.view';
 
-const originOf = (c: Context) => new URL(c.req.url).origin;
-
 export const listPosts: RouteHandler<typeof routes.listPosts, AppEnv> = async (c) => {
   const { limit, cursor, author, liked_by: likedBy } = c.req.valid('query');
   const viewerId = c.get('auth')?.userId ?? null;
   const db = c.get('db');
   const origin = originOf(c);
-  varyOnAuthorization(c);
   if (likedBy !== undefined) {
     const page = await keysetPage(c, {
       scope: listScopes.postsLikedBy(likedBy, author),
@@ -74,7 +71,6 @@ export const createPost: RouteHandler<typeof routes.createPost, AppEnv> = async 
 export const getPost: RouteHandler<typeof routes.getPost, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const row = await findPost(c.get('db'), id, c.get('auth')?.userId ?? null);
-  varyOnAuthorization(c);
   if (!row) throw postNotFound();
   return c.json(renderPost(originOf(c), row), 200);
 };

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { affectedRows } from '../../db/result';
 import { images, likes, posts, profiles, users } from '../../db/schema';
 import { chunkForParameters } from '../../lib/chunks';
@@ -45,9 +45,6 @@ function selectPosts(db: Database, viewerId: string | null) {
 const userIdByName = (name: string) =>
   sql`(select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${name}))`;
 
-const before = (at: SQLiteColumn, id: SQLiteColumn, position: Keyset) =>
-  sql`(${at}, ${id}) < (${position.at}, ${position.id})`;
-
 export async function findPost(db: Database, id: string, viewerId: string | null) {
   const [row] = await selectPosts(db, viewerId).where(eq(posts.id, id)).limit(1);
   return row;
@@ -64,7 +61,7 @@ export function listPosts(
         input.author === undefined
           ? undefined
           : sql`${posts.userId} = ${userIdByName(input.author)}`,
-        input.position ? before(posts.createdAt, posts.id, input.position) : undefined,
+        keysetBefore(posts.createdAt, posts.id, input.position),
       ),
     )
     .orderBy(desc(posts.createdAt), desc(posts.id))
@@ -98,7 +95,7 @@ export function listPostsLikedBy(
         input.author === undefined
           ? undefined
           : sql`${posts.userId} = ${userIdByName(input.author)}`,
-        input.position ? before(likes.createdAt, likes.postId, input.position) : undefined,
+        keysetBefore(likes.createdAt, likes.postId, input.position),
       ),
     )
     .orderBy(desc(likes.createdAt), desc(likes.postId))
@@ -141,21 +138,21 @@ export interface NewPost {
  * insert, in the same transaction), so re-running it for the same id changes nothing.
  */
 export async function createPost(db: Database, input: NewPost) {
-  const [, , rows] = await db.batch(createPostStatements(db, input));
-  return rows[0];
+  const { post } = await batchNamed(db, createPostStatements(db, input));
+  return post[0];
 }
 
 /**
  * The statements of createPost, for a caller that adds them to a larger batch (an upload's
- * images row first). The last one reads the post back.
+ * images row first). `post` reads the post back.
  */
 export function createPostStatements(db: Database, input: NewPost) {
-  return [
-    db
+  return {
+    postCount: db
       .update(profiles)
       .set({ postCount: sql`${profiles.postCount} + 1` })
       .where(and(eq(profiles.userId, input.authorId), sql`not ${postExists(input.id)}`)),
-    db
+    insert: db
       .insert(posts)
       .values({
         id: input.id,
@@ -166,8 +163,8 @@ export function createPostStatements(db: Database, input: NewPost) {
         updatedAt: new Date(input.now),
       })
       .onConflictDoNothing({ target: posts.id }),
-    selectPosts(db, input.authorId).where(eq(posts.id, input.id)).limit(1),
-  ] as const;
+    post: selectPosts(db, input.authorId).where(eq(posts.id, input.id)).limit(1),
+  };
 }
 
 /**
@@ -209,13 +206,13 @@ export async function deletePost(
   input: { id: string; authorId: string; imageKey: string | null; expectedUpdatedAt?: Date },
 ) {
   const guard = postExists(input.id, input.expectedUpdatedAt);
-  const statements: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [
-    db
+  const { post } = await batchNamed(db, {
+    postCount: db
       .update(profiles)
       .set({ postCount: sql`max(${profiles.postCount} - 1, 0)` })
       .where(and(eq(profiles.userId, input.authorId), guard)),
-    db.delete(likes).where(and(eq(likes.postId, input.id), guard)),
-    db
+    likes: db.delete(likes).where(and(eq(likes.postId, input.id), guard)),
+    post: db
       .delete(posts)
       .where(
         and(
@@ -223,19 +220,18 @@ export async function deletePost(
           input.expectedUpdatedAt ? eq(posts.updatedAt, input.expectedUpdatedAt) : undefined,
         ),
       ),
-  ];
-  if (input.imageKey !== null) {
-    statements.push(
-      db
-        .delete(images)
-        .where(
-          and(
-            eq(images.key, input.imageKey),
-            sql`not exists (select 1 from ${posts} where ${posts.imageKey} = ${input.imageKey})`,
-          ),
-        ),
-    );
-  }
-  const results = await db.batch(statements);
-  return affectedRows(results[2]) === 1;
+    ...(input.imageKey === null
+      ? {}
+      : {
+          image: db
+            .delete(images)
+            .where(
+              and(
+                eq(images.key, input.imageKey),
+                sql`not exists (select 1 from ${posts} where ${posts.imageKey} = ${input.imageKey})`,
+              ),
+            ),
+        }),
+  });
+  return affectedRows(post) === 1;
 }

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt, setEtag } from '../../lib/etag';
+import { originOf } from '../../lib/media-urls';
 import { conflict, notFound, preconditionFailed } from '../../lib/problem';
 import { createRouter } from '../../lib/router';
 import {
@@ -18,11 +19,8 @@ import * as routes from './avatar.routes';
 import { findProfileByUserId } from './profiles.queries';
 import { renderProfile } from './profiles.view';
 
-const HTTP_OK = 200;
-const HTTP_NO_CONTENT = 204;
 const AVATAR_FIELD = 'file';
 
-const originOf = (c: Context) => new URL(c.req.url).origin;
 const profileNotFound = () =>
   notFound('The signed-in account has no profile.', 'profile_not_found');
 /** The guarded write found the profile changed: 412 when If-Match asked for that, else 409. */
@@ -68,7 +66,7 @@ export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = asyn
         expectedUpdatedAt: seen.expectedUpdatedAt,
       }),
   );
-  if (!changedRow(results[1])) {
+  if (!changedRow(results.profile)) {
     // The batch already dropped this upload's row; its object goes too.
     await deleteImageObjects(c.env.BUCKET, [image.key]);
     throw changedMeanwhile(seen.expectedUpdatedAt !== undefined);
@@ -85,14 +83,14 @@ export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = asyn
   if (!profile) throw profileNotFound();
   const view = renderProfile(originOf(c), profile);
   await setEtag(c, view);
-  return c.json(view, HTTP_OK);
+  return c.json(view, 200);
 };
 
 export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> = async (c) => {
   const { userId } = currentUser(c);
   const seen = await profileAsSeen(c, userId, c.req.valid('header')['if-match']);
   const previousKey = seen.avatar.key;
-  if (previousKey === null) return c.body(null, HTTP_NO_CONTENT);
+  if (previousKey === null) return c.body(null, 204);
   const removed = await removeAvatar(c.get('db'), {
     userId,
     previousKey,
@@ -104,7 +102,7 @@ export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> 
     c.env.BUCKET,
     objectKeysOf([{ key: previousKey, thumbnailKey: seen.avatar.thumbnailKey }]),
   );
-  return c.body(null, HTTP_NO_CONTENT);
+  return c.body(null, 204);
 };
 
 /** PUT and DELETE /profiles/me/avatar, mounted by the profiles router. */

@@ -1,5 +1,4 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Database } from '../../db/client';
 import { affectedRows } from '../../db/result';
 import { images, profiles } from '../../db/schema';
@@ -48,22 +47,19 @@ function profileStillAsSeen(change: AvatarChange) {
 /**
  * What goes into the upload's batch after the new images row: point the profile at `newKey`
  * if it is still as the caller saw it (otherwise the concurrent change wins and this upload's
- * row is dropped again), then drop whichever row is no longer anyone's avatar. The profile
- * update is the first of these statements.
+ * row is dropped again), then drop whichever row is no longer anyone's avatar.
  */
-export function replaceAvatarStatements(
-  db: Database,
-  change: AvatarChange & { newKey: string },
-): BatchItem<'sqlite'>[] {
-  const statements: BatchItem<'sqlite'>[] = [
-    db
+export function replaceAvatarStatements(db: Database, change: AvatarChange & { newKey: string }) {
+  return {
+    profile: db
       .update(profiles)
       .set({ avatarKey: change.newKey, updatedAt: change.now })
       .where(profileStillAsSeen(change)),
-  ];
-  if (change.previousKey !== null) statements.push(deleteUnlessAvatar(db, change.previousKey));
-  statements.push(deleteUnlessAvatar(db, change.newKey));
-  return statements;
+    ...(change.previousKey === null
+      ? {}
+      : { previousAvatar: deleteUnlessAvatar(db, change.previousKey) }),
+    unusedUpload: deleteUnlessAvatar(db, change.newKey),
+  };
 }
 
 /** Whether a statement of a batch changed a row (the profile update above). */

@@ -1,9 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { setEtag } from '../../lib/etag';
 import { listScopes } from '../../lib/list-scopes';
+import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { notFound } from '../../lib/problem';
 import { editProfile, profileNotFound } from './profiles.actions';
@@ -14,8 +14,6 @@ import {
 } from './profiles.queries';
 import type * as routes from './profiles.routes';
 import { renderProfile } from './profiles.view';
-
-const originOf = (c: Context) => new URL(c.req.url).origin;
 
 export const listProfiles: RouteHandler<typeof routes.listProfiles, AppEnv> = async (c) => {
   const { limit, cursor, q } = c.req.valid('query');

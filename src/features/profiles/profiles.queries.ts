@@ -1,5 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
+import { startsWithIgnoringCase } from '../../db/prefix';
 import { affectedRows } from '../../db/result';
 import { images, profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
@@ -51,12 +53,8 @@ export function listProfiles(
   return selectProfiles(db)
     .where(
       and(
-        input.q === undefined
-          ? undefined
-          : sql`lower(${users.username}) >= lower(${input.q}) and lower(${users.username}) < lower(${input.q}) || char(1114111)`,
-        input.position
-          ? sql`(${users.createdAt}, ${users.id}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        input.q === undefined ? undefined : startsWithIgnoringCase(users.username, input.q),
+        keysetBefore(users.createdAt, users.id, input.position),
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))

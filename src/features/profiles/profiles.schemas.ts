@@ -4,7 +4,7 @@ import { boundedText } from '../../lib/text';
 
 export const BIO_MAX_CHARS = 240;
 export const CITY_MAX_CHARS = 30;
-const SEARCH_MAX_CHARS = 30;
+export const SEARCH_MAX_CHARS = 30;
 
 export const ProfileSchema = z
   .object({

@@ -1,10 +1,10 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
+import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
 import { editStatus, removeStatus, statusNotFound } from './statuses.actions';
 import {
@@ -15,8 +15,6 @@ import {
 import type * as routes from './statuses.routes';
 import { STATUSES_PATH } from './statuses.schemas';
 import { renderStatus } from './statuses.view';
-
-const originOf = (c: Context) => new URL(c.req.url).origin;
 
 export const listStatuses: RouteHandler<typeof routes.listStatuses, AppEnv> = async (c) => {
   const query = c.req.valid('query');

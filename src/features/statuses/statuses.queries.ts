@@ -1,5 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
+import { keysetBefore } from '../../db/keyset';
 import { affectedRows } from '../../db/result';
 import { profiles, statuses, users } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
@@ -40,9 +42,7 @@ export function listStatuses(
         input.username === undefined
           ? undefined
           : sql`${statuses.userId} = (select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${input.username}))`,
-        input.position
-          ? sql`(${statuses.createdAt}, ${statuses.id}) < (${input.position.at}, ${input.position.id})`
-          : undefined,
+        keysetBefore(statuses.createdAt, statuses.id, input.position),
       ),
     )
     .orderBy(desc(statuses.createdAt), desc(statuses.id))
@@ -54,8 +54,8 @@ export async function createStatus(
   db: Database,
   input: { id: string; authorId: string; content: string; now: number },
 ) {
-  const [, rows] = await db.batch([
-    db
+  const { status } = await batchNamed(db, {
+    insert: db
       .insert(statuses)
       .values({
         id: input.id,
@@ -65,9 +65,9 @@ export async function createStatus(
         updatedAt: new Date(input.now),
       })
       .onConflictDoNothing({ target: statuses.id }),
-    selectStatuses(db).where(eq(statuses.id, input.id)).limit(1),
-  ]);
-  return rows[0];
+    status: selectStatuses(db).where(eq(statuses.id, input.id)).limit(1),
+  });
+  return status[0];
 }
 
 /** With `expectedUpdatedAt`, only if nobody changed it since it was read (If-Match). */

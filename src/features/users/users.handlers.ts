@@ -4,7 +4,9 @@ import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch, setEtag, varyOnAuthorization } from '../../lib/etag';
+import { assertIfMatch, setEtag } from '../../lib/etag';
+import { logError } from '../../lib/log';
+import { originOf } from '../../lib/media-urls';
 import { forbidden, unauthorized } from '../../lib/problem';
 import { enforceRateLimit } from '../../lib/rate-limit';
 import { EMAIL_VERIFICATION_TTL_MS, newEmailedToken } from '../../lib/tokens';
@@ -18,12 +20,11 @@ async function currentAccount(c: Context<AppEnv>) {
   const row = await findUser(c.get('db'), currentUser(c).userId);
   // authenticate found the user a moment ago; gone now means deleted in between.
   if (!row) throw unauthorized('The account no longer exists.', 'account_gone');
-  return { row, view: toUser(row, new URL(c.req.url).origin) };
+  return { row, view: toUser(row, originOf(c)) };
 }
 
 export const getMe: Handler<typeof routes.getMe> = async (c) => {
   const { view } = await currentAccount(c);
-  varyOnAuthorization(c);
   return c.json(view, 200);
 };
 
@@ -63,7 +64,6 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
     });
   }
   const { view: updated } = await currentAccount(c);
-  varyOnAuthorization(c);
   await setEtag(c, updated);
   return c.json(updated, 200);
 };
@@ -76,14 +76,7 @@ export const deleteMe: Handler<typeof routes.deleteMe> = async (c) => {
     await c.env.JOBS.send({ type: 'account.cleanup', user_id: row.id });
   } catch (err) {
     // The nightly orphaned-image sweep removes the objects if this message never lands.
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        event: 'account_cleanup_queue_failed',
-        user_id: row.id,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logError({ event: 'account_cleanup_queue_failed', user_id: row.id }, err);
   }
   return c.body(null, 204);
 };
