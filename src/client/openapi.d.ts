@@ -8048,7 +8048,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8311,7 +8313,9 @@ export interface operations {
             /** @description An invalid or expired bearer token refuses the whole request (invalid_token). */
             401: {
                 headers: {
+                    /** @description RFC 6750, with error="invalid_token". */
                     "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -7,6 +7,7 @@ import { findImage } from '../../src/features/images/images.queries';
 import {
   likePost,
   listLikes,
+  listLikesOfPosts,
   postExists,
   unlikePost,
 } from '../../src/features/posts/likes.queries';
@@ -355,6 +356,45 @@ export const contentCases: CaseSuite = (engine) => {
     expect(rest.map((l) => l.username)).toEqual(['liker0']);
     expect(await postExists(db, post.id)).toBe(true);
     expect(await postExists(db, newId())).toBe(false);
+  });
+
+  it('listLikesOfPosts: the first likes of many posts in one statement, per post, after a position', async () => {
+    const { db } = engine();
+    const author = await insertUser(db);
+    const [busy, quiet, none] = [
+      await insertPost(db, author.id),
+      await insertPost(db, author.id),
+      await insertPost(db, author.id),
+    ];
+    const likers = [];
+    for (let i = 0; i < 4; i++) {
+      const u = await insertUser(db);
+      likers.push(u);
+      await insertLike(db, busy.id, u.id, at(i));
+    }
+    await insertLike(db, quiet.id, likers[0]!.id, at(10));
+    const page = await listLikesOfPosts(db, {
+      postIds: [busy.id, quiet.id, none.id, busy.id],
+      position: null,
+      limit: 2,
+    });
+    // limit + 1 rows per post, newest first.
+    expect(page.get(busy.id)?.map((l) => l.userId)).toEqual([
+      likers[3]!.id,
+      likers[2]!.id,
+      likers[1]!.id,
+    ]);
+    expect(page.get(quiet.id)).toEqual([
+      { postId: quiet.id, userId: likers[0]!.id, likedAt: T0 + 10 },
+    ]);
+    expect(page.get(none.id)).toEqual([]);
+    const after = await listLikesOfPosts(db, {
+      postIds: [busy.id],
+      position: { at: T0 + 2, id: likers[2]!.id },
+      limit: 2,
+    });
+    expect(after.get(busy.id)?.map((l) => l.userId)).toEqual([likers[1]!.id, likers[0]!.id]);
+    expect((await listLikesOfPosts(db, { postIds: [], position: null, limit: 2 })).size).toBe(0);
   });
 
   it('findImage returns the stored metadata or null', async () => {

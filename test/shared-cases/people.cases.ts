@@ -14,6 +14,7 @@ import {
 import {
   findProfileByUserId,
   findProfileByUsername,
+  findProfilesByUserIds,
   listProfiles,
   updateProfile,
 } from '../../src/features/profiles/profiles.queries';
@@ -158,6 +159,16 @@ export const peopleCases: CaseSuite = (engine) => {
     expect(counts.get(lonely.id)).toBe(0);
     expect(await db.$count(likes)).toBe(1);
     expect(await findUser(db, other.id)).toBeDefined();
+  });
+
+  it('findProfilesByUserIds: any number of ids in one statement, unknown ids skipped', async () => {
+    const { db } = engine();
+    const made = [];
+    for (let i = 0; i < 120; i++) made.push(await insertUser(db));
+    const ids = [...made.map((u) => u.id), newId(), made[0]!.id];
+    const rows = await findProfilesByUserIds(db, ids);
+    expect(rows.map((r) => r.userId).sort()).toEqual(made.map((u) => u.id).sort());
+    expect(rows[0]).toMatchObject({ bio: '', city: '', postCount: 0 });
   });
 
   it('findProfileByUsername is case-insensitive; findProfileByUserId by id', async () => {

@@ -21,6 +21,10 @@ export type GraphQLContext = {
   loaders: Loaders;
 };
 
+/** A User as resolvers pass it on: a user row joined with its profile. */
+// The GraphQL Profile has no avatar thumbnail (yet), so rows without it (the viewer's) fit too.
+export type UserNode = Omit<ProfileRow, 'updatedAt' | 'avatarThumbnailKey'>;
+
 export interface LikesPageKey {
   postId: string;
   position: Keyset | null;
@@ -37,7 +41,7 @@ const byKey = <K, V>(keys: readonly K[], rows: Map<K, V>) => keys.map((k) => row
  */
 function createLoaders(db: Database, viewerId: string | null) {
   return {
-    userById: new DataLoader<string, ProfileRow | null>(async (ids) => {
+    userById: new DataLoader<string, UserNode | null>(async (ids) => {
       const rows = await findProfilesByUserIds(db, ids);
       return byKey(ids, new Map(rows.map((row) => [row.userId, row])));
     }),

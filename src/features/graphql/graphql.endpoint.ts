@@ -161,6 +161,38 @@ function parseDocument(query: string): DocumentNode | GraphQLError {
   }
 }
 
+// Parsed and validated documents by query text, per isolate: clients repeat the same few
+// queries, and parsing and validating is most of the CPU a small query costs. Only short
+// queries are kept, so the cache stays small (an AST is many times its text).
+const DOCUMENT_CACHE_SIZE = 100;
+const CACHED_QUERY_MAX_LENGTH = 4096;
+const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
+function validDocument(query: string): DocumentNode | readonly GraphQLError[] {
+  const cached = documents.get(query);
+  if (cached) return cached;
+  const parsed = parseDocument(query);
+  let result: DocumentNode | readonly GraphQLError[] = [parsed as GraphQLError];
+  if (!(parsed instanceof GraphQLError)) {
+    const errors = validate(schema, parsed, specifiedRules);
+    result =
+      errors.length === 0
+        ? parsed
+        : errors.map((err) =>
+            Object.assign(err, {
+              extensions: { ...err.extensions, code: 'graphql_validation_failed' },
+            }),
+          );
+  }
+  if (query.length > CACHED_QUERY_MAX_LENGTH) return result;
+  if (documents.size >= DOCUMENT_CACHE_SIZE) {
+    const oldest = documents.keys().next().value;
+    if (oldest !== undefined) documents.delete(oldest);
+  }
+  documents.set(query, result);
+  return result;
+}
+
 /** 405 as the GraphQL-over-HTTP spec says, with a body like every other refusal. */
 const mutationOverGet = () =>
   [
@@ -196,15 +228,9 @@ async function prepare(
   } else if (persisted) {
     await assertHashMatches(persisted, query);
   }
-  const document = parseDocument(query);
-  if (document instanceof GraphQLError) return [document];
+  const document = validDocument(query);
+  if (!('kind' in document)) return document;
   const operation = getOperationAST(document, params.operationName);
-  const validationErrors = validate(schema, document, specifiedRules);
-  if (validationErrors.length > 0) {
-    return validationErrors.map((err) =>
-      Object.assign(err, { extensions: { ...err.extensions, code: 'graphql_validation_failed' } }),
-    );
-  }
   if (!operation) {
     return [
       requestError(

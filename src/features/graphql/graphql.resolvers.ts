@@ -17,7 +17,7 @@ import {
 import { CreatePostBody, ListPostsQuery, UpdatePostBody } from '../posts/posts.schemas';
 import { renderPost } from '../posts/posts.view';
 import { editProfile } from '../profiles/profiles.actions';
-import { findProfileByUsername, listProfiles, type ProfileRow } from '../profiles/profiles.queries';
+import { findProfileByUsername, listProfiles } from '../profiles/profiles.queries';
 import { ListProfilesQuery, UpdateProfileBody, UsernameParams } from '../profiles/profiles.schemas';
 import { editStatus, removeStatus } from '../statuses/statuses.actions';
 import {
@@ -41,11 +41,8 @@ import {
   readAfter,
   toConnection,
 } from './graphql.connections';
-import type { GraphQLContext } from './graphql.context';
+import type { GraphQLContext, UserNode } from './graphql.context';
 
-/** A User as resolvers pass it on: a user row joined with its profile. */
-// The GraphQL Profile has no avatar thumbnail (yet), so rows without it (the viewer's) fit too.
-type UserNode = Omit<ProfileRow, 'updatedAt' | 'avatarThumbnailKey'>;
 type ViewerRow = NonNullable<Awaited<ReturnType<typeof findUser>>>;
 
 /** Field resolvers of one type; each declares the arguments it takes. */
@@ -170,7 +167,20 @@ const Profile: Resolvers<UserNode> = {
 const Post: Resolvers<PostRow> = {
   imageUrl: (row, _, ctx) => renderPost(ctx.origin, row).image?.url ?? null,
   thumbnailUrl: (row, _, ctx) => renderPost(ctx.origin, row).image?.thumbnail_url ?? null,
-  author: (row, _, ctx) => author(ctx, row.authorId),
+  // Read with the post (one row), and handed to the user loader for likers on the same page.
+  author: (row, _, ctx) => {
+    const user: UserNode = {
+      userId: row.authorId,
+      username: row.authorUsername,
+      createdAt: row.authorCreatedAt,
+      bio: row.authorBio ?? '',
+      city: row.authorCity ?? '',
+      avatarKey: row.authorAvatarKey,
+      postCount: row.authorPostCount ?? 0,
+    };
+    ctx.loaders.userById.prime(row.authorId, user);
+    return user;
+  },
   likedByViewer: (row) => Boolean(row.likedByMe),
   likes: async (row, args: PageArgs, ctx) => {
     const limit = pageSize(args.first);

@@ -118,11 +118,13 @@ const responses = {
         ],
       },
     ),
-    headers: z.object({
-      'WWW-Authenticate': z
-        .string()
-        .openapi({ example: 'Bearer realm="ublog", error="invalid_token"' }),
-    }),
+    headers: {
+      'WWW-Authenticate': {
+        required: true,
+        description: 'RFC 6750, with error="invalid_token".',
+        schema: { type: 'string' as const, example: 'Bearer realm="ublog", error="invalid_token"' },
+      },
+    },
   },
   406: {
     description: 'Accept names neither application/graphql-response+json nor application/json.',
