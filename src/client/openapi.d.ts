@@ -12,8 +12,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Check the service and its database
-         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part. Never cached and never tagged with an ETag, so a probe always gets the live answer.
+         * Check the service, its configuration and its database
+         * @description Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value). Never cached and never tagged with an ETag, so a probe always gets the live answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -292,6 +292,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read your own profile
+         * @description The caller's profile, exactly as GET /profiles/{username} shows it to anyone, with the same ETag (use it as If-Match on PATCH /profiles/me).
+         */
+        get: operations["getMyProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit your profile
+         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
+         */
+        patch: operations["updateMyProfile"];
+        trace?: never;
+    };
     "/api/v1/profiles/{username}": {
         parameters: {
             query?: never;
@@ -310,26 +334,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/profiles/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Edit your profile
-         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
-         */
-        patch: operations["updateMyProfile"];
         trace?: never;
     };
     "/api/v1/profiles/me/avatar": {
@@ -417,7 +421,7 @@ export interface paths {
         };
         /**
          * List posts, newest first
-         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
+         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. Signing in is optional: with a bearer token, `liked_by_me` says whether you like each post (false for anonymous callers). `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
          */
         get: operations["listPosts"];
         put?: never;
@@ -441,7 +445,7 @@ export interface paths {
         };
         /**
          * Read one post
-         * @description The post with its author, image and like count. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
+         * @description The post with its author, image and like count. Signing in is optional: with a bearer token, `liked_by_me` says whether you like it. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
          */
         get: operations["getPost"];
         put?: never;
@@ -673,13 +677,13 @@ export interface paths {
         };
         /**
          * Run a GraphQL query from the URL
-         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. Signing in is optional, as for POST. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
          */
         get: operations["graphqlGet"];
         put?: never;
         /**
          * Run a GraphQL query or mutation
-         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Same bearer token, ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Signing in is optional: anonymous callers read public data; with the same bearer token as REST, `viewer`, `likedByViewer` and mutations act as that user. Same ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
          */
         post: operations["graphqlPost"];
         delete?: never;
@@ -730,6 +734,21 @@ export interface components {
             path: string;
             /** @example Invalid email address */
             message: string;
+        };
+        /** @description The deployment cannot serve requests until these settings are fixed (wrangler.toml [vars] or secrets). */
+        Misconfigured: {
+            /**
+             * @example misconfigured
+             * @enum {string}
+             */
+            status: "misconfigured";
+            /** @description Each missing or malformed setting and why; never its value. */
+            invalid_settings: {
+                /** @example JWT_SECRET */
+                name: string;
+                /** @example JWT_SECRET must be at least 32 characters */
+                message: string;
+            }[];
         };
         RegisterResponse: {
             user: components["schemas"]["User"];
@@ -831,7 +850,7 @@ export interface components {
             password: string;
         };
         PasswordChangeRequest: {
-            /** @example correct horse battery staple */
+            /** @example ublog-demo-password */
             current_password: string;
             /**
              * @description 8 to 128 characters; the 1,000 most common passwords are refused (case-insensitively).
@@ -913,6 +932,12 @@ export interface components {
              * @example null
              */
             avatar_url: string | null;
+            /**
+             * Format: uri
+             * @description A small WebP of the avatar; null when no avatar is set, and for a short while after an upload until the thumbnail is made.
+             * @example null
+             */
+            avatar_thumbnail_url: string | null;
             /** @example 12 */
             post_count: number;
             /**
@@ -1442,7 +1467,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/health",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1463,7 +1488,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/health",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1471,20 +1496,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is down. */
+            /** @description A dependency is down, or the deployment is misconfigured. */
             503: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "degraded",
-                     *       "database": "error"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"] | components["schemas"]["Misconfigured"];
                 };
             };
         };
@@ -1536,7 +1555,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/docs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1557,7 +1576,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/docs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1624,7 +1643,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -1645,9 +1664,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1666,7 +1685,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -1687,7 +1706,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -1708,7 +1727,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1731,7 +1750,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -1752,7 +1771,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1769,6 +1788,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Exactly one of `email` or `username`, and the password. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
@@ -1809,7 +1829,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -1832,9 +1852,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_credentials"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1853,7 +1873,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -1874,7 +1894,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -1895,7 +1915,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1918,7 +1938,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -1939,7 +1959,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1994,9 +2014,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_refresh_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2015,9 +2035,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2036,7 +2056,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2057,7 +2077,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2099,9 +2119,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2120,7 +2140,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2141,7 +2161,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2271,7 +2291,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2294,9 +2314,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2315,9 +2335,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "wrong_password"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2336,7 +2356,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2357,7 +2377,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2378,7 +2398,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2401,7 +2421,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2422,7 +2442,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2466,7 +2486,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2487,7 +2507,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2508,7 +2528,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2529,7 +2549,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2552,7 +2572,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2573,7 +2593,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2617,7 +2637,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2638,7 +2658,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2659,7 +2679,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2680,7 +2700,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2701,7 +2721,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2745,7 +2765,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2787,7 +2807,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2808,7 +2828,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2829,7 +2849,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2850,7 +2870,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2892,9 +2912,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2913,9 +2933,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_already_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2934,7 +2954,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2957,7 +2977,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2978,7 +2998,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3056,9 +3076,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3077,7 +3097,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3098,7 +3118,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3169,9 +3189,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3211,9 +3231,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3274,7 +3294,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3318,7 +3338,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3389,7 +3409,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -3412,9 +3432,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3433,9 +3453,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3454,9 +3474,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "username_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3475,9 +3495,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3496,7 +3516,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -3517,7 +3537,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -3538,7 +3558,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3561,7 +3581,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -3582,7 +3602,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3648,9 +3668,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3671,9 +3691,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3692,7 +3712,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3713,7 +3733,351 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your profile. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "profile_not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMyProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
+                "if-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfile"];
+            };
+        };
+        responses: {
+            /** @description The profile after the edit. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "email_not_verified"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "profile_not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
+            412: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Precondition Failed",
+                     *       "status": 412,
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "etag_mismatch"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3774,9 +4138,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3795,9 +4159,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3816,7 +4180,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3837,227 +4201,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "internal_error"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateMyProfile: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
-                "if-match"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The fields to change. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateProfile"];
-            };
-        };
-        responses: {
-            /** @description The profile after the edit. */
-            200: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Profile"];
-                };
-            };
-            /** @description Malformed request: unparseable JSON, or a bad cursor. */
-            400: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Bad Request",
-                     *       "status": 400,
-                     *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "malformed_body"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials. */
-            401: {
-                headers: {
-                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
-                    "WWW-Authenticate": string;
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Authenticated, but not allowed to do this. */
-            403: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource. */
-            404: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Not Found",
-                     *       "status": 404,
-                     *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
-            412: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Precondition Failed",
-                     *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Content Too Large",
-                     *       "status": 413,
-                     *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "payload_too_large"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
-            415: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unsupported Media Type",
-                     *       "status": 415,
-                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "unsupported_media_type"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
-            422: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Content",
-                     *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "validation_failed"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
-            500: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4093,6 +4237,8 @@ export interface operations {
             /** @description The profile with its new avatar_url. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -4113,7 +4259,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The multipart body could not be parsed.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -4136,9 +4282,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4157,9 +4303,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4178,9 +4324,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4199,9 +4345,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4220,9 +4366,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4241,7 +4387,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "An upload may be at most 10 MiB.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "upload_too_large"
                      *     }
@@ -4262,7 +4408,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as multipart/form-data with a `file` part.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -4283,7 +4429,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4306,7 +4452,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4327,7 +4473,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4372,9 +4518,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4393,9 +4539,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4414,9 +4560,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4435,9 +4581,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4456,9 +4602,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4477,7 +4623,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4500,7 +4646,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4521,7 +4667,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4592,9 +4738,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4615,9 +4761,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4636,7 +4782,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4657,7 +4803,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4689,6 +4835,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new status. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4711,7 +4859,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -4734,9 +4882,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4755,9 +4903,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4776,9 +4924,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4797,7 +4945,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -4818,7 +4966,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -4839,7 +4987,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4862,7 +5010,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4883,7 +5031,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4944,9 +5092,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4965,9 +5113,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4986,7 +5134,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5007,7 +5155,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5054,9 +5202,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5075,9 +5223,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5096,9 +5244,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5117,9 +5265,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5138,7 +5286,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5161,7 +5309,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5182,7 +5330,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5214,6 +5362,8 @@ export interface operations {
             /** @description The status after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -5234,7 +5384,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -5257,9 +5407,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5278,9 +5428,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5299,9 +5449,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5320,9 +5470,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5341,7 +5491,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -5362,7 +5512,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -5383,7 +5533,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5406,7 +5556,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5427,7 +5577,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5497,9 +5647,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5520,9 +5670,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5541,7 +5691,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5562,7 +5712,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5606,6 +5756,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new post. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5628,7 +5780,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -5651,9 +5803,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5672,9 +5824,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5693,9 +5845,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5714,7 +5866,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -5735,7 +5887,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json, or multipart/form-data with a `body` part and an optional `image` part.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -5756,7 +5908,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5779,7 +5931,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5800,7 +5952,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5863,9 +6015,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5884,9 +6036,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5905,7 +6057,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5926,7 +6078,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5973,9 +6125,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5994,9 +6146,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6015,9 +6167,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6036,9 +6188,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6057,7 +6209,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6080,7 +6232,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6101,7 +6253,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6133,6 +6285,8 @@ export interface operations {
             /** @description The post after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -6153,7 +6307,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -6176,9 +6330,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6197,9 +6351,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6218,9 +6372,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6239,9 +6393,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6260,7 +6414,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -6281,7 +6435,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -6302,7 +6456,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6325,7 +6479,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6346,7 +6500,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6392,9 +6546,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6413,9 +6567,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6434,9 +6588,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6455,7 +6609,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6478,7 +6632,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6499,7 +6653,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6545,9 +6699,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6566,9 +6720,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6587,9 +6741,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6608,7 +6762,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6631,7 +6785,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6652,7 +6806,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6718,9 +6872,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6741,9 +6895,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6762,9 +6916,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6783,7 +6937,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6804,7 +6958,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6913,9 +7067,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "image_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6934,7 +7088,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6955,7 +7109,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7021,9 +7175,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7044,9 +7198,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7065,9 +7219,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7086,7 +7240,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7107,7 +7261,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7160,7 +7314,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -7183,9 +7337,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7204,9 +7358,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7225,9 +7379,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "user_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7246,9 +7400,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7267,7 +7421,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -7288,7 +7442,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -7309,7 +7463,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7330,7 +7484,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7406,9 +7560,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7429,9 +7583,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7450,9 +7604,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7471,7 +7625,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7492,7 +7646,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7554,9 +7708,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7575,9 +7729,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7596,7 +7750,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7617,7 +7771,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7681,9 +7835,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7704,9 +7858,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7725,9 +7879,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7746,7 +7900,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7767,7 +7921,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7813,9 +7967,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7834,9 +7988,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7855,9 +8009,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "failed_job_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7876,7 +8030,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7897,7 +8051,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7963,9 +8117,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7986,9 +8140,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -8007,9 +8161,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -8028,7 +8182,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -8049,7 +8203,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }

@@ -135,7 +135,18 @@ export const login = createRoute({
   description:
     'Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP (IPv6 per /64) and per account: email and username of one account share one budget.',
   security: [],
-  request: { body: jsonBody(LoginBody) },
+  request: {
+    body: jsonBody(LoginBody, 'Exactly one of `email` or `username`, and the password.', {
+      email: {
+        summary: 'With the email',
+        value: { email: 'alice@example.com', password: 'ublog-demo-password' },
+      },
+      username: {
+        summary: 'With the username',
+        value: { username: 'alice', password: 'ublog-demo-password' },
+      },
+    }),
+  },
   responses: {
     200: tokenResponse('Logged in. The refresh token is in the Set-Cookie header.'),
     ...problemResponses(401, 422, 429),

@@ -79,7 +79,8 @@ export const TokenResponse = z
 
 export const PasswordChangeBody = z
   .object({
-    current_password: CurrentPasswordField,
+    // An example other than new_password's, so the example request /docs sends is valid.
+    current_password: CurrentPasswordField.openapi({ example: 'ublog-demo-password' }),
     new_password: NewPasswordField,
   })
   .strict()

@@ -5,7 +5,7 @@ import { accountTakenConflict, takenConflict, toUser, type UserRow } from '../..
 import { currentUser } from '../../lib/auth';
 import { assertCurrentPassword } from '../../lib/current-password';
 import { queueEmail } from '../../lib/emails';
-import { assertIfMatch } from '../../lib/etag';
+import { assertIfMatch, setEtag } from '../../lib/etag';
 import { logError } from '../../lib/log';
 import { originOf } from '../../lib/media-urls';
 import { forbidden, unauthorized } from '../../lib/problem';
@@ -98,6 +98,7 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
     });
   }
   const { view: updated } = await currentAccount(c);
+  await setEtag(c, updated);
   return c.json(updated, 200);
 };
 
