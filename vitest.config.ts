@@ -1,9 +1,13 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { SHELL_SETTINGS, TEST_BINDINGS } from './test/support/test-bindings';
 
 // Two projects:
 // - workers: inside workerd with local D1, R2, Queues and Images (no mocks of the platform);
 //   storage is isolated per test file and test/setup.ts applies the migrations.
+//   Its settings are wrangler.toml's [vars] plus test/support/test-bindings.ts, never a developer's
+//   .dev.vars: `environment: 'test'` makes the plugin read .dev.vars.test (committed, empty)
+//   instead. Wrangler warns that wrangler.toml has no [env.test]; the top level is used, as meant.
 // - node: what needs Node (the OpenAPI validator, the libSQL engine on a real database file).
 const migrations = await readD1Migrations('migrations');
 
@@ -16,18 +20,15 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: './wrangler.toml', environment: 'test' },
             miniflare: {
               bindings: {
-                APP_ENV: 'test',
-                JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
-                IP_HASH_SALT: 'test-salt',
-                // The edge cache would serve one test's reads to the next; test/cache/ turns it on.
-                EDGE_CACHE_SECONDS: '0',
+                ...TEST_BINDINGS,
                 TEST_MIGRATIONS: migrations,
                 // The contract fuzzer's budget (runs per operation) and seed, from the shell.
-                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
-                FUZZ_SEED: process.env.FUZZ_SEED ?? '',
+                ...Object.fromEntries(
+                  SHELL_SETTINGS.map((name) => [name, process.env[name] ?? '']),
+                ),
               },
               // miniflare's send_email binding for the binding transport's test: it accepts
               // only this sender and this recipient, as Email Service would a verified set.

@@ -10,15 +10,15 @@ import { type AppEnv, type Config, readConfig } from './env';
 import { adminRouter } from './features/admin';
 import { authRouter } from './features/auth';
 import { docsRouter } from './features/docs';
-import { graphiqlPage } from './features/graphiql';
+import { graphiqlAssetsRouter, graphiqlPage } from './features/graphiql';
 import { GRAPHQL_PATH, graphqlErrorShape, graphqlRouter } from './features/graphql';
-import { healthRouter } from './features/health';
+import { healthRouter, healthWhenMisconfigured } from './features/health';
 import { imagesRouter } from './features/images';
 import { postsRouter } from './features/posts';
 import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
-import { authenticate } from './lib/auth';
+import { optionalAuth, sendsBearer } from './lib/auth';
 import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
 import { callerCaching } from './lib/caching';
 import { edgeCache } from './lib/edge-cache';
@@ -27,12 +27,41 @@ import { entityTags } from './lib/etag';
 import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { payloadTooLarge } from './lib/problem';
+import { withOperationProblemExamples } from './lib/problem-examples';
 import { requestId } from './lib/request-id';
 import { requestLog } from './lib/request-log';
 import { declaredBodyTypes } from './lib/request-validation';
 import { createRouter, unmatchedRoute } from './lib/router';
 
 export const API_PREFIX = '/api/v1';
+
+const API_DESCRIPTION = [
+  'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details with a stable `code`.',
+  '',
+  "Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.",
+  '',
+  "Anonymous reads (a `GET` of posts, a post, its likes, profiles, a profile, statuses or a status, with no `Authorization`, no `X-D1-Bookmark` and no refresh cookie) may be served from the edge cache of the location that answers: `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N is the deployment's EDGE_CACHE_SECONDS, 10 by default), with the same `ETag` and `304` handling. A write purges what it changed (the item, the first page of the lists it appears in, the author's profile) in the location that handled it; other locations and later pages converge within N seconds. To read your own write at once, send the `X-D1-Bookmark` you got back.",
+  '',
+  '**Trying it here:** run `POST /api/v1/auth/login` (pick the email or the username example; the demo accounts of `npm run dev` use the password `ublog-demo-password`), copy `access_token` from the answer, press **Authorize** and paste it as the bearer token. It stays set across reloads of this page and expires after 15 minutes: log in again, or call `POST /api/v1/auth/refresh`, which uses the refresh cookie login set.',
+  '',
+  'Operations marked with a lock need the token; where signing in is optional the description says what it changes.',
+  '',
+  'The same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).',
+].join('\n');
+
+/** Everything in /openapi.json besides the operations. */
+const documentInfo = (origin: string) => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'μblog on the edge',
+    version: '1.0.0',
+    description: API_DESCRIPTION,
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [{ url: origin, description: 'This deployment' }],
+  tags: [...TAGS],
+  security: [],
+});
 
 export const EXPOSED_HEADERS = [
   'X-Request-Id',
@@ -46,8 +75,8 @@ export const EXPOSED_HEADERS = [
 
 /**
  * Config and the database for this request. On D1 the request gets its own session (writes
- * start at the primary; reads start from the client's bookmark, or anywhere) and the
- * response hands back the session's latest bookmark.
+ * and requests with a bearer token start at the primary; other reads start from the client's
+ * bookmark, or anywhere) and the response hands back the session's latest bookmark.
  */
 const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
@@ -56,7 +85,7 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   const database = openDatabase(
     usage ? { DB: meteredD1(c.env.DB, usage) } : c.env,
     config,
-    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER)),
+    sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER), sendsBearer(c)),
   );
   c.set('db', database.db);
   await next();
@@ -120,6 +149,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use('*', requestId);
+  app.use('/health', healthWhenMisconfigured);
   app.use('*', services);
   app.use(`${API_PREFIX}/*`, requestLog);
   app.use(GRAPHQL_PATH, requestLog);
@@ -136,13 +166,14 @@ export function createApp() {
   app.use('*', except('/health', entityTags));
   // Inside the ETag middleware (a hit still answers If-None-Match), before authentication.
   app.use(`${API_PREFIX}/*`, edgeCache);
-  app.use(`${API_PREFIX}/*`, authenticate);
   // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
   app.use(GRAPHQL_PATH, graphiqlPage);
-  app.use(GRAPHQL_PATH, authenticate);
+  // GraphQL declares the bearer optional: it judges a token when one is sent.
+  app.use(GRAPHQL_PATH, optionalAuth);
 
   app.route('/', healthRouter);
   app.route('/', docsRouter);
+  app.route('/', graphiqlAssetsRouter);
   app.route(`${API_PREFIX}/auth`, authRouter);
   app.route(`${API_PREFIX}/users`, usersRouter);
   app.route(`${API_PREFIX}/profiles`, profilesRouter);
@@ -167,20 +198,13 @@ export function createApp() {
       'The rotating refresh token: HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth. Set by login and refresh.',
   });
 
-  app.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: {
-      title: 'μblog on the edge',
-      version: '1.0.0',
-      description:
-        "A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details. Every answer that is the caller's own (routes that need the bearer token or the refresh cookie, reads made with a token, responses that set a cookie) carries `Cache-Control: private, no-store`; routes that accept a bearer token answer with `Vary: Authorization`.\n\nThe same data is also a GraphQL API at [/graphql](/graphql) (open it in a browser for GraphiQL); its schema as SDL is at [/graphql/schema.graphql](/graphql/schema.graphql).\n\nAnonymous reads (a `GET` of posts, a post, its likes, profiles, a profile, statuses or a status, with no `Authorization`, no `X-D1-Bookmark` and no refresh cookie) may be served from the edge cache of the location that answers: `Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N` (N is the deployment's EDGE_CACHE_SECONDS, 10 by default), with the same `ETag` and `304` handling. A write purges what it changed (the item, the first page of the lists it appears in, the author's profile) in the location that handled it; other locations and later pages converge within N seconds. To read your own write at once, send the `X-D1-Bookmark` you got back.",
-      license: { name: 'MIT', identifier: 'MIT' },
-      contact: { name: 'μblog maintainers', url: `${new URL(c.req.url).origin}/docs` },
-    },
-    servers: [{ url: new URL(c.req.url).origin, description: 'This deployment' }],
-    tags: [...TAGS],
-    security: [],
-  }));
+  app.get('/openapi.json', (c) =>
+    c.json(
+      withOperationProblemExamples(
+        app.getOpenAPI31Document(documentInfo(new URL(c.req.url).origin)),
+      ),
+    ),
+  );
 
   app.notFound((c) =>
     problemResponse(c, unmatchedRoute(app, c.req.method, new URL(c.req.url).pathname)),

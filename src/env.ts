@@ -19,6 +19,15 @@ export interface Secrets {
 
 export type Bindings = Env & Secrets;
 
+/** The settings that are secrets (`wrangler secret put`), so not visible to a local check. */
+export const SECRET_NAMES: readonly (keyof Secrets)[] = [
+  'JWT_SECRET',
+  'IP_HASH_SALT',
+  'LIBSQL_URL',
+  'LIBSQL_AUTH_TOKEN',
+  'RESEND_API_KEY',
+];
+
 /** What middleware puts on the context for handlers. */
 export interface Variables {
   config: Config;
@@ -48,6 +57,48 @@ const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be "true" or "false"' })
   .default('false')
   .transform((v) => v === 'true' || v === '1');
+
+/** Origins a browser can only reach on the machine itself: never trusted by a production API. */
+const isLocalOrigin = (origin: unknown) => {
+  if (typeof origin !== 'string' || !URL.canParse(origin)) return false;
+  const host = new URL(origin).hostname;
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    host.startsWith('127.')
+  );
+};
+
+// What @libsql/client/web can open: the Worker has no file system, so no file: URLs.
+const WORKER_LIBSQL_URL = /^(libsql|https?|wss?):\/\//;
+
+const MIN_PRODUCTION_SALT_CHARS = 16;
+
+/**
+ * Production refuses a short IP salt and local origins. Runs even when another setting is bad,
+ * so one run names every problem (the values may then be as given, hence the defensive reads).
+ */
+function requireProductionSafety(
+  config: { APP_ENV?: unknown; IP_HASH_SALT?: unknown; CORS_ORIGINS?: unknown },
+  ctx: z.RefinementCtx,
+) {
+  if (config.APP_ENV !== 'production') return;
+  if (String(config.IP_HASH_SALT ?? '').length < MIN_PRODUCTION_SALT_CHARS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['IP_HASH_SALT'],
+      message: `IP_HASH_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} random characters when APP_ENV is production (a secret: wrangler secret put IP_HASH_SALT)`,
+    });
+  }
+  if ([config.CORS_ORIGINS].flat().some(isLocalOrigin)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CORS_ORIGINS'],
+      message: 'CORS_ORIGINS may not list localhost or loopback origins when APP_ENV is production',
+    });
+  }
+}
 
 export const EMAIL_TRANSPORTS = ['send_email', 'resend', 'outbox'] as const;
 
@@ -114,6 +165,13 @@ const ConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: seconds('ACCESS_TOKEN_TTL_SECONDS', 900),
   REFRESH_TOKEN_TTL_SECONDS: seconds('REFRESH_TOKEN_TTL_SECONDS', 1_209_600),
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(10),
+  /** The absolute lifetime of a refresh family (one login), however often it rotates. */
+  REFRESH_FAMILY_MAX_DAYS: z.coerce
+    .number({ error: 'REFRESH_FAMILY_MAX_DAYS must be a whole number of days' })
+    .int({ error: 'REFRESH_FAMILY_MAX_DAYS must be a whole number of days' })
+    .min(1, { error: 'REFRESH_FAMILY_MAX_DAYS must be at least 1' })
+    .max(3650, { error: 'REFRESH_FAMILY_MAX_DAYS must be at most 3650' })
+    .default(90),
   REQUIRE_VERIFIED_EMAIL: flag,
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_JSON_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
@@ -124,7 +182,13 @@ const ConfigSchema = z.object({
     .min(0)
     .max(86_400)
     .default(10),
-  LIBSQL_URL: z.string().optional(),
+  LIBSQL_URL: z
+    .string()
+    .refine((url) => url === '' || WORKER_LIBSQL_URL.test(url), {
+      error:
+        'LIBSQL_URL must be a libsql://, https:// or wss:// URL (http:// or ws:// for a local server); the Worker has no file system, so file: URLs are for npm run db:migrate:libsql only',
+    })
+    .optional(),
   LIBSQL_AUTH_TOKEN: z.string().optional(),
   /** `npm run bench` only: per-request D1 usage as a Server-Timing header (src/db/metrics.ts). */
   BENCH_METRICS: flag,
@@ -132,17 +196,42 @@ const ConfigSchema = z.object({
 });
 
 /** The settings as the Worker uses them: mail checked, the EMAIL binding left out. */
-const CheckedConfigSchema = ConfigSchema.superRefine(requireMailTransport).transform(
-  ({ EMAIL, ...config }) => ({
+const CheckedConfigSchema = ConfigSchema.superRefine(requireProductionSafety, { when: () => true })
+  .superRefine(requireMailTransport)
+  .transform(({ EMAIL, ...config }) => ({
     ...config,
     EMAIL_TRANSPORT: config.EMAIL_TRANSPORT ?? ('outbox' as const),
-  }),
-);
+  }));
 
 export type Config = z.infer<typeof CheckedConfigSchema>;
 
+/** One setting that is missing or malformed, and why; never its value. */
+export interface SettingProblem {
+  name: string;
+  message: string;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  readonly problems: SettingProblem[];
+
+  constructor(problems: SettingProblem[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.name}: ${p.message}`).join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Checks settings against the schema; what `npm run dev` and `npm run deploy` run first. */
+export function checkConfig(
+  env: Partial<Record<keyof Bindings, unknown>>,
+): { ok: true; config: Config } | { ok: false; problems: SettingProblem[] } {
+  const parsed = CheckedConfigSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.map((issue) => ({
+    name: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+  return { ok: false, problems };
 }
 
 // `env` is the same object for every request an isolate serves, so it is parsed once.
@@ -151,11 +240,8 @@ const cache = new WeakMap<object, Config>();
 export function readConfig(env: Partial<Bindings>): Config {
   const cached = cache.get(env);
   if (cached) return cached;
-  const parsed = CheckedConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
-  }
-  cache.set(env, parsed.data);
-  return parsed.data;
+  const checked = checkConfig(env);
+  if (!checked.ok) throw new ConfigError(checked.problems);
+  cache.set(env, checked.config);
+  return checked.config;
 }

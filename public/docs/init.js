@@ -8,5 +8,7 @@ window.addEventListener('DOMContentLoaded', () => {
     // The default validator badge calls a third-party host.
     validatorUrl: null,
     withCredentials: true,
+    // The token pasted into Authorize survives a reload of the page.
+    persistAuthorization: true,
   });
 });

@@ -12,8 +12,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Check the service and its database
-         * @description Runs a trivial query against the database. 200 when everything answers; 503 names the failing part. Never cached and never tagged with an ETag, so a probe always gets the live answer.
+         * Check the service, its configuration and its database
+         * @description Checks the settings, then runs a trivial query against the database. 200 when everything answers; 503 names the failing part: the database, or each setting that is missing or malformed (by name, never its value). Never cached and never tagged with an ETag, so a probe always gets the live answer.
          */
         get: operations["getHealth"];
         put?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with email or username and password
-         * @description Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP and per account identifier.
+         * @description Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP (IPv6 per /64) and per account: email and username of one account share one budget.
          */
         post: operations["login"];
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Trade the refresh cookie for a new access token
-         * @description Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. Presenting a spent token again revokes its whole family (every session descended from that login) and answers 401 — except in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after rotation, in which the just-rotated token may refresh exactly once more, so two tabs refreshing at the same instant do not log the user out. A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie.
+         * @description Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. A session family (one login and its rotations) also ends REFRESH_FAMILY_MAX_DAYS (90 by default) after the login, however often it rotates; each cookie lives no longer than its family. Presenting a spent token again revokes its whole family and every access token of the account, and answers 401 — except once, in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after the rotation, so two tabs refreshing at the same instant both stay signed in: that replay gets an access token only, with no Set-Cookie (no new refresh token, so a replay cannot branch the family). A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie. An Authorization header is ignored here.
          */
         post: operations["refreshToken"];
         delete?: never;
@@ -115,9 +115,29 @@ export interface paths {
         put?: never;
         /**
          * Log out this session family
-         * @description Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. Access tokens already issued stay valid until they expire (15 minutes by default). Refused with 403 when the Origin is present and not allowed.
+         * @description Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. An Authorization header is ignored (a stale one does not stop the logout). Access tokens already issued stay valid until they expire (15 minutes by default); POST /auth/logout-all ends those too. Refused with 403 when the Origin is present and not allowed.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out everywhere
+         * @description Revokes every session family of the account (every device) and makes every access token issued so far fail at once, the one used for this call included, and clears the refresh cookie. The next login starts afresh. For a stolen device or a suspected leak; changing the password does the same for every other device.
+         */
+        post: operations["logoutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -135,7 +155,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Access tokens already issued stay valid until they expire (15 minutes by default). A wrong current password is 403. Rate limited per account.
+         * @description Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Every access token issued before, the caller's included, stops working at once: refresh (with the surviving cookie) or log in for a new one. A wrong current password is 403. Rate limited per account.
          */
         post: operations["changePassword"];
         delete?: never;
@@ -155,7 +175,7 @@ export interface paths {
         put?: never;
         /**
          * Email a password reset token
-         * @description Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour (earlier unused reset tokens stop working). Rate limited per IP.
+         * @description Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour to the account address (earlier unused reset tokens stop working); a pending, unverified new address never gets one. Rate limited per IP (IPv6 per /64) and per address.
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -175,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with an emailed reset token
-         * @description The token works once and for 1 hour. Revokes every session (refresh token family) of the account; access tokens already issued stay valid until they expire. Does not log in. An unknown, used or expired token is a 422 on /body/token.
+         * @description The token works once and for 1 hour. Revokes every session (refresh token family) and every access token of the account at once. Does not log in. An unknown, used or expired token is a 422 on /body/token.
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -195,7 +215,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm the email address with the emailed token
-         * @description Marks the address verified. The token (from the welcome email) works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).
+         * @description Marks the address the token was mailed to verified: the account address (welcome email), or a pending new address from PATCH /users/me, which then becomes the account address. The token works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token; 409 `email_taken` when another account took the pending address meanwhile. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).
          */
         post: operations["verifyEmail"];
         delete?: never;
@@ -215,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Email a new verification token
-         * @description Queues a new welcome email with a fresh 48-hour token; earlier unused verification tokens stop working. 409 when the address is already verified. Rate limited per IP.
+         * @description Queues a fresh 48-hour verification token: to the pending new address when there is one, else a new welcome email to the account address; earlier unused verification tokens stop working. 409 when the address is already verified and no change is pending. Rate limited per IP.
          */
         post: operations["resendVerificationEmail"];
         delete?: never;
@@ -240,14 +260,14 @@ export interface paths {
         post?: never;
         /**
          * Delete the account and everything it owns
-         * @description Deletes, in one batch, the account, its profile, sessions, tokens, statuses, posts (with their likes) and likes (other people's posts it liked lose that like), and image rows; the stored image objects are removed afterwards by a queued clean-up job. Access tokens stop working at once.
+         * @description Needs the account password in the body (`current_password`: 422 when missing, 403 `wrong_password` when wrong; rate limited per account), so a stolen access token alone cannot delete the account. Deletes, in one batch, the account, its profile, sessions, tokens, statuses, posts (with their likes) and likes (other people's posts it liked lose that like), and image rows; the stored image objects are removed afterwards by a queued clean-up job. Access tokens stop working at once.
          */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /**
          * Change username or email
-         * @description Both are unique case-insensitively (409 when taken). A new email is unverified and gets a fresh verification email (tokens sent to the old address stop working); changing the email is rate limited per account. When REQUIRE_VERIFIED_EMAIL is on, an unverified account may fix its email but not change its username (403).
+         * @description Both are unique case-insensitively (409 when taken). A different email needs `current_password` (422 when missing, 403 `wrong_password` when wrong; password checks are rate limited per account) and does not replace the current address at once: it is held as `pending_email`, and a token is mailed to it; posting that token to /auth/verify-email makes it the account address. Until then login, password resets and notices keep using the current address, and the current address is told of the change (a notice without any token). The change spends every unused password-reset and verification token of the account. Sending the current address again (in any letter case) drops a pending change. Changing the email is rate limited per account. When REQUIRE_VERIFIED_EMAIL is on, an unverified account may fix its email but not change its username (403).
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -272,6 +292,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read your own profile
+         * @description The caller's profile, exactly as GET /profiles/{username} shows it to anyone, with the same ETag (use it as If-Match on PATCH /profiles/me).
+         */
+        get: operations["getMyProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit your profile
+         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
+         */
+        patch: operations["updateMyProfile"];
+        trace?: never;
+    };
     "/api/v1/profiles/{username}": {
         parameters: {
             query?: never;
@@ -290,26 +334,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/profiles/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Edit your profile
-         * @description Sets `bio` and/or `city` of the caller's profile. With `If-Match` (the ETag of GET /profiles/{your username}), a stale ETag is 412 and nothing changes. Any other field is refused with 422.
-         */
-        patch: operations["updateMyProfile"];
         trace?: never;
     };
     "/api/v1/profiles/me/avatar": {
@@ -397,7 +421,7 @@ export interface paths {
         };
         /**
          * List posts, newest first
-         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
+         * @description Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. Signing in is optional: with a bearer token, `liked_by_me` says whether you like each post (false for anonymous callers). `?author=` keeps one user's posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.
          */
         get: operations["listPosts"];
         put?: never;
@@ -421,7 +445,7 @@ export interface paths {
         };
         /**
          * Read one post
-         * @description The post with its author, image and like count. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
+         * @description The post with its author, image and like count. Signing in is optional: with a bearer token, `liked_by_me` says whether you like it. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.
          */
         get: operations["getPost"];
         put?: never;
@@ -653,13 +677,13 @@ export interface paths {
         };
         /**
          * Run a GraphQL query from the URL
-         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         * @description Queries only (a mutation is 405 with `Allow: POST`): the parameters in the query string, so persisted queries (`extensions` with the hash alone) make short, cacheable GETs. Signing in is optional, as for POST. With `Accept: text/html` a browser gets GraphiQL instead. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
          */
         get: operations["graphqlGet"];
         put?: never;
         /**
          * Run a GraphQL query or mutation
-         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Same bearer token, ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
+         * @description GraphQL over HTTP (the GraphQL-over-HTTP specification): `{ query, variables?, operationName?, extensions? }` as JSON, one operation per request (a JSON array is refused). Signing in is optional: anonymous callers read public data; with the same bearer token as REST, `viewer`, `likedByViewer` and mutations act as that user. Same ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts `first` × its children), 5000 tokens. The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).
          */
         post: operations["graphqlPost"];
         delete?: never;
@@ -711,6 +735,21 @@ export interface components {
             /** @example Invalid email address */
             message: string;
         };
+        /** @description The deployment cannot serve requests until these settings are fixed (wrangler.toml [vars] or secrets). */
+        Misconfigured: {
+            /**
+             * @example misconfigured
+             * @enum {string}
+             */
+            status: "misconfigured";
+            /** @description Each missing or malformed setting and why; never its value. */
+            invalid_settings: {
+                /** @example JWT_SECRET */
+                name: string;
+                /** @example JWT_SECRET must be at least 32 characters */
+                message: string;
+            }[];
+        };
         RegisterResponse: {
             user: components["schemas"]["User"];
         };
@@ -718,11 +757,22 @@ export interface components {
         User: {
             /** @example 01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11 */
             id: string;
-            /** @example ada@example.com */
+            /**
+             * @description The address in use: for login, password resets and notices.
+             * @example ada@example.com
+             */
             email: string;
+            /**
+             * @description A new address asked for with PATCH /users/me and not yet verified (else null). It replaces `email` when the token mailed to it is posted to /auth/verify-email; until then it is used for nothing.
+             * @example null
+             */
+            pending_email: string | null;
             /** @example ada_l */
             username: string;
-            /** @example false */
+            /**
+             * @description Whether `email` is verified.
+             * @example false
+             */
             email_verified: boolean;
             /** @example false */
             is_admin: boolean;
@@ -800,7 +850,7 @@ export interface components {
             password: string;
         };
         PasswordChangeRequest: {
-            /** @example correct horse battery staple */
+            /** @example ublog-demo-password */
             current_password: string;
             /**
              * @description 8 to 128 characters; the 1,000 most common passwords are refused (case-insensitively).
@@ -825,6 +875,12 @@ export interface components {
             /** @example kq3v1hV6nN0m7Zl2c4dB8yXy0e7wQ9rT5uI1oP3aS6f */
             token: string;
         };
+        /**
+         * @example {
+         *       "email": "ada@example.org",
+         *       "current_password": "correct horse battery staple"
+         *     }
+         */
         UpdateMeRequest: {
             /**
              * @description Unique, compared case-insensitively.
@@ -833,10 +889,27 @@ export interface components {
             username?: string;
             /**
              * Format: email
-             * @description Unique, compared case-insensitively. A new address is unverified until the token emailed to it is confirmed.
+             * @description Unique, compared case-insensitively. A different address needs `current_password` and is held as `pending_email` until the token mailed to it is posted to /auth/verify-email; the same address in other letter case just re-cases it.
              * @example ada@example.com
              */
             email?: string;
+            /**
+             * @description Required when `email` names a different address (403 wrong_password when wrong); checked whenever it is sent.
+             * @example correct horse battery staple
+             */
+            current_password?: string;
+        };
+        /**
+         * @example {
+         *       "current_password": "correct horse battery staple"
+         *     }
+         */
+        DeleteMeRequest: {
+            /**
+             * @description The account password (403 wrong_password when wrong).
+             * @example correct horse battery staple
+             */
+            current_password: string;
         };
         ProfileList: {
             items: components["schemas"]["Profile"][];
@@ -859,6 +932,12 @@ export interface components {
              * @example null
              */
             avatar_url: string | null;
+            /**
+             * Format: uri
+             * @description A small WebP of the avatar; null when no avatar is set, and for a short while after an upload until the thumbnail is made.
+             * @example null
+             */
+            avatar_thumbnail_url: string | null;
             /** @example 12 */
             post_count: number;
             /**
@@ -1388,7 +1467,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/health",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1409,7 +1488,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/health",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1417,20 +1496,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is down. */
+            /** @description A dependency is down, or the deployment is misconfigured. */
             503: {
                 headers: {
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "degraded",
-                     *       "database": "error"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Health"] | components["schemas"]["Misconfigured"];
                 };
             };
         };
@@ -1482,7 +1555,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/docs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1503,7 +1576,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/docs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1538,6 +1611,7 @@ export interface operations {
                      *       "user": {
                      *         "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *         "email": "ada@example.com",
+                     *         "pending_email": null,
                      *         "username": "ada_l",
                      *         "email_verified": false,
                      *         "is_admin": false,
@@ -1569,7 +1643,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -1590,9 +1664,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1611,7 +1685,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -1632,7 +1706,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -1653,7 +1727,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1676,7 +1750,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -1697,7 +1771,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/register",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1714,6 +1788,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Exactly one of `email` or `username`, and the password. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
@@ -1754,7 +1829,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -1777,9 +1852,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_credentials"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1798,7 +1873,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -1819,7 +1894,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -1840,7 +1915,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -1863,7 +1938,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -1884,7 +1959,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/login",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -1903,11 +1978,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A new access token, and a rotated refresh cookie. */
+            /** @description A new access token, and a rotated refresh cookie (no cookie for a replay inside the grace window). */
             200: {
                 headers: {
-                    /** @description The rotating refresh token: `__Secure-ublog_refresh`, Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict, Max-Age = REFRESH_TOKEN_TTL_SECONDS (14 days by default). Never in the body. */
-                    "Set-Cookie": string;
+                    /** @description The rotating refresh token: `__Secure-ublog_refresh`, Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict, Max-Age = REFRESH_TOKEN_TTL_SECONDS (14 days by default). Never in the body. Absent when the request replayed a just-rotated token inside the grace window: that answer carries an access token only, and the cookie already in the browser (from the rotation) stays current. */
+                    "Set-Cookie"?: string;
                     /** @description Token responses are never cached. */
                     "Cache-Control"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -1939,9 +2014,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_refresh_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1960,9 +2035,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1981,7 +2056,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2002,7 +2077,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/refresh",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2044,9 +2119,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "origin_not_allowed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2065,7 +2140,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2086,7 +2161,93 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session and access token of the account is revoked; the cookie is cleared. */
+            204: {
+                headers: {
+                    /** @description Clears `__Secure-ublog_refresh` (Max-Age=0). */
+                    "Set-Cookie": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/auth/logout-all",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/auth/logout-all",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/auth/logout-all",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2130,7 +2291,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2153,9 +2314,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2174,9 +2335,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "wrong_password"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2195,7 +2356,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2216,7 +2377,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2237,7 +2398,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2260,7 +2421,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2281,7 +2442,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2325,7 +2486,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2346,7 +2507,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2367,7 +2528,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2388,7 +2549,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2411,7 +2572,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2432,7 +2593,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2476,7 +2637,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -2497,7 +2658,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2518,7 +2679,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2539,7 +2700,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2560,7 +2721,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/password-reset/confirm",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2604,9 +2765,30 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (a duplicate, or a request still in flight). */
+            409: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
+                     *       "instance": "/api/v1/auth/verify-email",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2625,7 +2807,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -2646,7 +2828,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -2667,7 +2849,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2688,7 +2870,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2730,9 +2912,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2751,9 +2933,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_already_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2772,7 +2954,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2795,7 +2977,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -2816,7 +2998,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email/resend",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2851,6 +3033,7 @@ export interface operations {
                      * @example {
                      *       "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "email": "ada@example.com",
+                     *       "pending_email": null,
                      *       "username": "ada_l",
                      *       "email_verified": true,
                      *       "is_admin": false,
@@ -2893,9 +3076,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2914,7 +3097,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2935,7 +3118,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2955,7 +3138,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The account password, to confirm. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteMeRequest"];
+            };
+        };
         responses: {
             /** @description Deleted. */
             204: {
@@ -2964,6 +3152,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing, invalid or expired credentials. */
             401: {
@@ -2980,9 +3189,30 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3001,9 +3231,51 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3022,9 +3294,32 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited: retry after the number of seconds in Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
+                     *       "instance": "/api/v1/users/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "rate_limited"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3043,7 +3338,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3063,13 +3358,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description Username and/or email; `current_password` when the email changes. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateMeRequest"];
             };
         };
         responses: {
-            /** @description The updated account. */
+            /** @description The updated account (a new email shows as `pending_email`). */
             200: {
                 headers: {
                     /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
@@ -3082,6 +3378,7 @@ export interface operations {
                      * @example {
                      *       "id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "email": "ada@example.com",
+                     *       "pending_email": "ada@example.org",
                      *       "username": "ada_l",
                      *       "email_verified": true,
                      *       "is_admin": false,
@@ -3112,7 +3409,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -3135,9 +3432,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3156,9 +3453,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3177,9 +3474,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "username_taken"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3198,9 +3495,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3219,7 +3516,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -3240,7 +3537,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -3261,7 +3558,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3284,7 +3581,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -3305,7 +3602,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3371,9 +3668,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3394,9 +3691,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3415,7 +3712,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3436,7 +3733,351 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your profile. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag still matches. No body. */
+            304: {
+                headers: {
+                    /** @description The current entity tag. */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "profile_not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMyProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
+                "if-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The fields to change. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfile"];
+            };
+        };
+        responses: {
+            /** @description The profile after the edit. */
+            200: {
+                headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            /** @description Malformed request: unparseable JSON, or a bad cursor. */
+            400: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "malformed_body"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
+                    "WWW-Authenticate": string;
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "Missing, invalid or expired credentials.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Authenticated, but not allowed to do this.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "email_not_verified"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "profile_not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
+            412: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Precondition Failed",
+                     *       "status": 412,
+                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "etag_mismatch"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than 65536 bytes.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
+            415: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
+            422: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unprocessable Content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
+                     *       "instance": "/api/v1/profiles/me",
+                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
+            500: {
+                headers: {
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
+                     *       "instance": "/api/v1/profiles/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3497,9 +4138,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3518,9 +4159,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3539,7 +4180,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -3560,227 +4201,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "internal_error"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateMyProfile: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Optional. The ETag from your last GET of this resource (as you would GET it now): if the resource changed since (edited; for a post also its like count or your like), the request is refused with 412 and nothing changes. A value that is not `*` or a list of quoted entity tags never matches: 412 with code `malformed_if_match`. */
-                "if-match"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The fields to change. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateProfile"];
-            };
-        };
-        responses: {
-            /** @description The profile after the edit. */
-            200: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Profile"];
-                };
-            };
-            /** @description Malformed request: unparseable JSON, or a bad cursor. */
-            400: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Bad Request",
-                     *       "status": 400,
-                     *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "malformed_body"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials. */
-            401: {
-                headers: {
-                    /** @description The authentication scheme (RFC 6750), with error="invalid_token" when a token was refused. */
-                    "WWW-Authenticate": string;
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unauthorized",
-                     *       "status": 401,
-                     *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Authenticated, but not allowed to do this. */
-            403: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Forbidden",
-                     *       "status": 403,
-                     *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such resource. */
-            404: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Not Found",
-                     *       "status": 404,
-                     *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The If-Match ETag is stale (the resource changed since it was read) or unparseable. */
-            412: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Precondition Failed",
-                     *       "status": 412,
-                     *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is too large. */
-            413: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Content Too Large",
-                     *       "status": 413,
-                     *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "payload_too_large"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported media type: a Content-Type this operation does not take, or none (the detail says what to send); or an upload that is not a JPEG, PNG, WebP or GIF by its bytes. */
-            415: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unsupported Media Type",
-                     *       "status": 415,
-                     *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "unsupported_media_type"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included). */
-            422: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Unprocessable Content",
-                     *       "status": 422,
-                     *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
-                     *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "validation_failed"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error. The body never shows internals; quote request_id when reporting. */
-            500: {
-                headers: {
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/alice",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -3816,6 +4237,8 @@ export interface operations {
             /** @description The profile with its new avatar_url. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -3836,7 +4259,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The multipart body could not be parsed.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -3859,9 +4282,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3880,9 +4303,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3901,9 +4324,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3922,9 +4345,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3943,9 +4366,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3964,7 +4387,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "An upload may be at most 10 MiB.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "upload_too_large"
                      *     }
@@ -3985,7 +4408,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as multipart/form-data with a `file` part.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -4006,7 +4429,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4029,7 +4452,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4050,7 +4473,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4095,9 +4518,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4116,9 +4539,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4137,9 +4560,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "profile_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4158,9 +4581,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "avatar_changed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4179,9 +4602,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4200,7 +4623,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4223,7 +4646,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4244,7 +4667,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/profiles/me/avatar",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4315,9 +4738,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4338,9 +4761,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4359,7 +4782,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4380,7 +4803,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4412,6 +4835,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new status. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -4434,7 +4859,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -4457,9 +4882,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4478,9 +4903,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4499,9 +4924,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4520,7 +4945,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -4541,7 +4966,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -4562,7 +4987,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4585,7 +5010,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4606,7 +5031,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4667,9 +5092,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4688,9 +5113,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4709,7 +5134,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4730,7 +5155,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4777,9 +5202,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4798,9 +5223,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4819,9 +5244,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4840,9 +5265,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4861,7 +5286,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -4884,7 +5309,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -4905,7 +5330,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -4937,6 +5362,8 @@ export interface operations {
             /** @description The status after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -4957,7 +5384,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -4980,9 +5407,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5001,9 +5428,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5022,9 +5449,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "status_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5043,9 +5470,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5064,7 +5491,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -5085,7 +5512,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -5106,7 +5533,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5129,7 +5556,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5150,7 +5577,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/statuses/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5220,9 +5647,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5243,9 +5670,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5264,7 +5691,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5285,7 +5712,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5329,6 +5756,8 @@ export interface operations {
                 headers: {
                     /** @description Absolute URL of the new post. */
                     Location?: string;
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     /** @description Present and "true" when this response is a replay for a repeated key. */
                     "Idempotent-Replayed"?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -5351,7 +5780,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -5374,9 +5803,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5395,9 +5824,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5416,9 +5845,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5437,7 +5866,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -5458,7 +5887,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json, or multipart/form-data with a `body` part and an optional `image` part.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -5479,7 +5908,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5502,7 +5931,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5523,7 +5952,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5586,9 +6015,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5607,9 +6036,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5628,7 +6057,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5649,7 +6078,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5696,9 +6125,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5717,9 +6146,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5738,9 +6167,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5759,9 +6188,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5780,7 +6209,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -5803,7 +6232,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -5824,7 +6253,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -5856,6 +6285,8 @@ export interface operations {
             /** @description The post after the edit. */
             200: {
                 headers: {
+                    /** @description Entity tag of this representation; send it as If-None-Match (304) or If-Match (412). */
+                    ETag?: string;
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
@@ -5876,7 +6307,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -5899,9 +6330,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5920,9 +6351,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "not_owner"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5941,9 +6372,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5962,9 +6393,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -5983,7 +6414,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -6004,7 +6435,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -6025,7 +6456,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6048,7 +6479,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6069,7 +6500,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6115,9 +6546,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6136,9 +6567,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6157,9 +6588,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6178,7 +6609,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6201,7 +6632,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6222,7 +6653,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6268,9 +6699,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6289,9 +6720,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6310,9 +6741,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6331,7 +6762,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6354,7 +6785,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
@@ -6375,7 +6806,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/like",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6441,9 +6872,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6464,9 +6895,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_token"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6485,9 +6916,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "post_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6506,7 +6937,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6527,7 +6958,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/posts/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/likes",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6636,9 +7067,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "image_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6657,7 +7088,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6678,7 +7109,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/images/u%2F01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11%2F01938f10-2b3c-7d4e-8f50-6a7b8c9d0e1f.jpg",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6744,9 +7175,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6767,9 +7198,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6788,9 +7219,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6809,7 +7240,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -6830,7 +7261,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -6883,7 +7314,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -6906,9 +7337,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6927,9 +7358,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6948,9 +7379,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "user_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6969,9 +7400,9 @@ export interface operations {
                      *       "title": "Precondition Failed",
                      *       "status": 412,
                      *       "detail": "The If-Match ETag is stale (the resource changed since it was read) or unparseable.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "etag_mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6990,7 +7421,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -7011,7 +7442,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -7032,7 +7463,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7053,7 +7484,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/users/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7129,9 +7560,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7152,9 +7583,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7173,9 +7604,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7194,7 +7625,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7215,7 +7646,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/request-logs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7277,9 +7708,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7298,9 +7729,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7319,7 +7750,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7340,7 +7771,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/stats",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7404,9 +7835,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7427,9 +7858,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7448,9 +7879,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7469,7 +7900,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7490,7 +7921,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7536,9 +7967,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7557,9 +7988,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7578,9 +8009,9 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "failed_job_not_found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7599,7 +8030,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7620,7 +8051,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/failed/01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11/retry",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -7686,9 +8117,9 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "Malformed request: unparseable JSON, or a bad cursor.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "invalid_cursor"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7709,9 +8140,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7730,9 +8161,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "admin_only"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -7751,7 +8182,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -7772,7 +8203,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/admin/jobs/runs",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }

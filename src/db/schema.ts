@@ -28,6 +28,10 @@ export const users = sqliteTable(
     isActive: bool('is_active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),
+    // Carried in every access token; bumping it retires every token signed before.
+    tokenGeneration: integer('token_generation').notNull().default(0),
+    // A new address waiting for its verification token; login and mail use `email` until then.
+    pendingEmail: text('pending_email'),
   },
   (t) => [
     // Case-insensitive uniqueness: queries compare lower(column) = lower(?) to use these.
@@ -93,6 +97,10 @@ export const sessions = sqliteTable(
     revokedAt: timestamp('revoked_at'),
     userAgent: text('user_agent'),
     createdAt: createdAt(),
+    // The family's absolute end (REFRESH_FAMILY_MAX_DAYS after its login), copied to each child.
+    familyExpiresAt: timestamp('family_expires_at').notNull(),
+    // When a rotated token spent its one replay inside the reuse grace window.
+    graceUsedAt: timestamp('grace_used_at'),
   },
   (t) => [
     uniqueIndex('sessions_token_hash_unique').on(t.tokenHash),

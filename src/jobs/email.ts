@@ -42,6 +42,17 @@ function render(job: JobOf<'email.send'>): Pick<OutgoingEmail, 'subject' | 'text
         subject: 'Welcome to μblog: confirm your email',
         text: `Hi ${name},\n\nWelcome to μblog. Confirm your email address with this token (valid for 48 hours):\n\n${job.data.token ?? ''}\n\nPOST it to /api/v1/auth/verify-email as {"token": "..."}.\n`,
       };
+    case 'email_change_verify':
+      return {
+        subject: 'Confirm your new μblog email address',
+        text: `Hi ${name},\n\nYou asked to use this address for your μblog account. Confirm it with this token (valid for 48 hours):\n\n${job.data.token ?? ''}\n\nPOST it to /api/v1/auth/verify-email as {"token": "..."}. Until then your account keeps its current address. If it was not you, ignore this email.\n`,
+      };
+    case 'email_change_notice':
+      // Sent to the old address; it carries no token, only the news.
+      return {
+        subject: 'Your μblog email address is being changed',
+        text: `Hi ${name},\n\nSomeone signed in to your μblog account asked to change its email address to ${job.data.new_email ?? 'another address'}. The change takes effect only once it is confirmed from that address; until then this address stays in use.\n\nIf it was not you, change your password now (POST /api/v1/auth/password) and log out everywhere (POST /api/v1/auth/logout-all).\n`,
+      };
     case 'password_reset':
       return {
         subject: 'Reset your μblog password',

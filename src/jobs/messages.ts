@@ -31,7 +31,7 @@ export const EmailSendMessage = z.object({
   type: z.literal('email.send'),
   id: z.string().min(1),
   to: z.email(),
-  template: z.enum(['welcome', 'password_reset']),
+  template: z.enum(['welcome', 'password_reset', 'email_change_verify', 'email_change_notice']),
   data: z.record(z.string(), z.string()),
 });
 

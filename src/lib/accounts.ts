@@ -35,9 +35,19 @@ export const UserProfileSchema = z
 export const UserSchema = z
   .object({
     id: z.string().openapi({ example: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11' }),
-    email: z.string().openapi({ example: 'ada@example.com' }),
+    email: z.string().openapi({
+      example: 'ada@example.com',
+      description: 'The address in use: for login, password resets and notices.',
+    }),
+    pending_email: z.string().nullable().openapi({
+      example: null,
+      description:
+        'A new address asked for with PATCH /users/me and not yet verified (else null). It replaces `email` when the token mailed to it is posted to /auth/verify-email; until then it is used for nothing.',
+    }),
     username: z.string().openapi({ example: 'ada_l' }),
-    email_verified: z.boolean().openapi({ example: false }),
+    email_verified: z
+      .boolean()
+      .openapi({ example: false, description: 'Whether `email` is verified.' }),
     is_admin: z.boolean().openapi({ example: false }),
     created_at: z.iso.datetime().openapi({ example: '2026-01-05T09:30:00.000Z' }),
     profile: UserProfileSchema,
@@ -50,6 +60,7 @@ export type User = z.infer<typeof UserSchema>;
 export interface UserRow {
   id: string;
   email: string;
+  pendingEmail: string | null;
   username: string;
   emailVerified: boolean;
   isAdmin: boolean;
@@ -65,6 +76,7 @@ export function toUser(row: UserRow, origin: string): User {
   return {
     id: row.id,
     email: row.email,
+    pending_email: row.pendingEmail,
     username: row.username,
     email_verified: row.emailVerified,
     is_admin: row.isAdmin,
@@ -92,8 +104,11 @@ const TAKEN_BY_INDEX: Record<string, 'email' | 'username'> = {
 export function accountTakenConflict(err: unknown): ApiError | null {
   const index = violatedUniqueConstraint(err);
   const field = index === null ? undefined : TAKEN_BY_INDEX[index];
-  if (!field) return null;
-  return conflict(`That ${field} is already taken.`, `${field}_taken`, {
+  return field ? takenConflict(field) : null;
+}
+
+/** The 409 for a taken email or username, pointing at the field. */
+export const takenConflict = (field: 'email' | 'username') =>
+  conflict(`That ${field} is already taken.`, `${field}_taken`, {
     errors: [{ path: `/body/${field}`, message: `This ${field} is already taken.` }],
   });
-}

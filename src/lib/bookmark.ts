@@ -26,9 +26,17 @@ export function isBookmark(value: string | null | undefined): value is string {
   );
 }
 
-/** Where a request's session starts, from its method and the bookmark header it sent. */
-export function sessionStart(method: string, bookmark: string | null | undefined): SessionStart {
-  if (!READ_METHODS.has(method.toUpperCase())) return FIRST_PRIMARY;
+/**
+ * Where a request's session starts, from its method, the bookmark header it sent, and whether
+ * it carries credentials: then the user lookup that decides access (is_active, is_admin, the
+ * token generation) must not read a lagging replica, so it starts at the primary too.
+ */
+export function sessionStart(
+  method: string,
+  bookmark: string | null | undefined,
+  credentials = false,
+): SessionStart {
+  if (credentials || !READ_METHODS.has(method.toUpperCase())) return FIRST_PRIMARY;
   const candidate = bookmark?.trim();
   return isBookmark(candidate) ? candidate : FIRST_UNCONSTRAINED;
 }

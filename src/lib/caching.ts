@@ -35,10 +35,14 @@ function audienceIndex(registry: OpenAPIRegistry): Map<string, RouteAudience> {
 }
 
 function routeKey(c: Context): string | undefined {
-  // Middleware is registered for every method ('ALL'); routes for one method.
-  const route = matchedRoutes(c)
-    .filter((r) => r.method !== 'ALL')
-    .at(-1);
+  // The route that answered (GET /profiles/me, not /profiles/{username} matched after it);
+  // when a middleware answered ('ALL'), the last route for one method that matched.
+  const routes = matchedRoutes(c);
+  const answered = routes[c.req.routeIndex];
+  const route =
+    answered && answered.method !== 'ALL'
+      ? answered
+      : routes.filter((r) => r.method !== 'ALL').at(-1);
   return route ? `${route.method} ${route.path}` : undefined;
 }
 

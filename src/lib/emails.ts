@@ -4,7 +4,7 @@ import { logError } from './log';
 
 export interface QueuedEmail {
   to: string;
-  template: 'welcome' | 'password_reset';
+  template: 'welcome' | 'password_reset' | 'email_change_verify' | 'email_change_notice';
   data: Record<string, string>;
 }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { evaluateIfMatch, ifNoneMatchMatches } from './conditional';
 import { preconditionFailed } from './problem';
@@ -23,6 +24,14 @@ export async function etagOfBytes(bytes: Uint8Array): Promise<string> {
   }
   const hex = Array.from(digest ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
   return `"${hex}"`;
+}
+
+/**
+ * Sets on a write's answer the ETag a GET of the same representation answers with (entityTags
+ * tags only GET), so the client can chain If-Match edits without reading the resource again.
+ */
+export async function setEtag(c: Context, body: unknown): Promise<void> {
+  c.header('ETag', await etagOf(body));
 }
 
 /**

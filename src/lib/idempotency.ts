@@ -6,6 +6,7 @@ import { idempotencyKeys } from '../db/schema';
 import type { AppEnv } from '../env';
 import { currentUser } from './auth';
 import { sha256Hex } from './digest';
+import { EtagHeader, setEtag } from './etag';
 import { newId } from './ids';
 import { ApiError, conflict, unprocessable } from './problem';
 
@@ -31,6 +32,7 @@ export const createdHeaders = (collectionPath: string, noun: string) => ({
       example: `https://api.ublog.example${collectionPath}/0193...`,
     },
   },
+  ...EtagHeader,
   [IDEMPOTENT_REPLAY_HEADER]: {
     description: 'Present and "true" when this response is a replay for a repeated key.',
     schema: { type: 'string' as const, example: 'true' },
@@ -185,6 +187,7 @@ export async function respondCreated<T>(
   );
   if (created.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, 'true');
   c.header('Location', created.location);
+  await setEtag(c, created.body);
   return c.json(created.body, 201);
 }
 

@@ -148,11 +148,21 @@ export const jsonWithHeaders = <T extends z.ZodType>(
   headers: HeaderSpec = {},
 ) => ({ ...jsonContent(schema, description), headers });
 
+/** Named request examples: /docs offers each one (e.g. one per alternative of a body). */
+export type RequestExamples<T extends z.ZodType> = Record<
+  string,
+  { summary: string; value: z.input<T> }
+>;
+
 /** A required JSON request body. */
-export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+export const jsonBody = <T extends z.ZodType>(
+  schema: T,
+  description?: string,
+  examples?: RequestExamples<T>,
+) => ({
   required: true,
   ...(description ? { description } : {}),
-  content: { 'application/json': { schema } },
+  content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
 });
 
 export const TAGS = [

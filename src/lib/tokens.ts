@@ -14,12 +14,25 @@ export interface AccessTokenClaims {
   iss: string;
   aud: string;
   jti: string;
+  /**
+   * The user's token generation when the token was signed. Revocation bumps the stored one,
+   * so every earlier token fails the check in `authenticate` at once. A counter, not a
+   * comparison of `iat` with a revocation time, because both can fall in the same second.
+   */
+  gen: number;
 }
 
-export async function signAccessToken(config: Config, userId: string, nowMs = Date.now()) {
+/** Who a token is for: the user and its current token generation. */
+export interface TokenSubject {
+  id: string;
+  tokenGeneration: number;
+}
+
+export async function signAccessToken(config: Config, subject: TokenSubject, nowMs = Date.now()) {
   const iat = Math.floor(nowMs / 1000);
   const claims: AccessTokenClaims = {
-    sub: userId,
+    sub: subject.id,
+    gen: subject.tokenGeneration,
     iat,
     exp: iat + config.ACCESS_TOKEN_TTL_SECONDS,
     iss: config.JWT_ISSUER,
@@ -43,7 +56,13 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     throw invalidToken();
   }
   // hono/jwt checks exp only when present; a token without one would never expire.
-  if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') throw invalidToken();
+  if (
+    typeof payload.exp !== 'number' ||
+    typeof payload.sub !== 'string' ||
+    !Number.isSafeInteger(payload.gen)
+  ) {
+    throw invalidToken();
+  }
   return payload as unknown as AccessTokenClaims;
 }
 

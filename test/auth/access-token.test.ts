@@ -23,6 +23,7 @@ const claimsFor = (sub: string, nowMs = Date.now()) => {
   };
 };
 
+const subject = (id: string) => ({ id, tokenGeneration: 0 });
 const me = (token: string) => get('/api/v1/users/me', { token });
 
 function expectInvalidToken(res: Awaited<ReturnType<typeof me>>) {
@@ -33,7 +34,7 @@ function expectInvalidToken(res: Awaited<ReturnType<typeof me>>) {
 describe('access tokens', () => {
   it('accepts a token it signed', async () => {
     const { user } = await signUp();
-    const { token } = await signAccessToken(config, user.id);
+    const { token } = await signAccessToken(config, subject(user.id));
     expect((await me(token)).status).toBe(200);
   });
 
@@ -59,7 +60,7 @@ describe('access tokens', () => {
 
   it('refuses a downgrade: HS256 header with the signature stripped, or another HMAC', async () => {
     const { user } = await signUp();
-    const { token } = await signAccessToken(config, user.id);
+    const { token } = await signAccessToken(config, subject(user.id));
     const [header, payload] = token.split('.');
     expectInvalidToken(await me(`${header}.${payload}.`));
     const hs512 = await sign(claimsFor(user.id), config.JWT_SECRET, 'HS512');
@@ -84,9 +85,9 @@ describe('access tokens', () => {
 
   it('refuses an expired token (signed with a clock 16 minutes behind)', async () => {
     const { user } = await signUp();
-    const { token } = await signAccessToken(config, user.id, Date.now() - 16 * 60 * 1000);
+    const { token } = await signAccessToken(config, subject(user.id), Date.now() - 16 * 60 * 1000);
     expectInvalidToken(await me(token));
-    const fresh = await signAccessToken(config, user.id, Date.now() - 14 * 60 * 1000);
+    const fresh = await signAccessToken(config, subject(user.id), Date.now() - 14 * 60 * 1000);
     expect((await me(fresh.token)).status).toBe(200);
   });
 

@@ -26,6 +26,17 @@ export async function loginSession(username: string, password = DEFAULT_PASSWORD
   return { accessToken: result.body.access_token as string, refreshToken, result };
 }
 
+/** The status of a login by email (when it contains "@") or username, from a fresh address. */
+export async function loginStatus(emailOrUsername: string, password: string): Promise<number> {
+  const field = emailOrUsername.includes('@') ? 'email' : 'username';
+  const { status } = await post(
+    '/api/v1/auth/login',
+    { [field]: emailOrUsername, password },
+    { headers: { 'CF-Connecting-IP': uniqueIp() } },
+  );
+  return status;
+}
+
 export const refreshWith = (token: string, headers: Record<string, string> = {}) =>
   post('/api/v1/auth/refresh', undefined, { headers: { ...cookieFor(token), ...headers } });
 
@@ -46,7 +57,7 @@ const EMAILED_TOKEN = /\n\n([A-Za-z0-9_-]{43})\n\n/;
  */
 export async function waitForEmails(
   to: string,
-  template: 'welcome' | 'password_reset',
+  template: 'welcome' | 'password_reset' | 'email_change_verify' | 'email_change_notice',
   count = 1,
   timeoutMs = 20_000,
 ): Promise<string[]> {

@@ -75,7 +75,25 @@ it('no response body or header carries a password, a password hash or a refresh 
   await raw('/api/v1/auth/verify-email', { json: { token: 'y'.repeat(43) } });
   await raw('/api/v1/auth/logout', { method: 'POST', headers: cookie(refreshed.cookie) });
   await raw('/api/v1/auth/refresh', { method: 'POST', headers: cookie(refreshed.cookie) }); // 401
-  expect((await raw('/api/v1/users/me', { method: 'DELETE', headers: auth })).res.status).toBe(204);
+  // The password change retired `auth`; a fresh login carries on.
+  const again = await raw('/api/v1/auth/login', { json: { email, password: newPassword } });
+  const fresh = { Authorization: `Bearer ${JSON.parse(again.text).access_token}` };
+  await raw('/api/v1/users/me', {
+    method: 'PATCH',
+    json: { email: `new-${email}`, current_password: newPassword },
+    headers: fresh,
+  });
+  await raw('/api/v1/users/me', {
+    method: 'DELETE',
+    json: { current_password: 'wrong password!' },
+    headers: fresh,
+  }); // 403
+  const deleted = await raw('/api/v1/users/me', {
+    method: 'DELETE',
+    json: { current_password: newPassword },
+    headers: fresh,
+  });
+  expect(deleted.res.status).toBe(204);
 
   expect(secrets.length).toBeGreaterThan(6); // the refresh tokens were seen and recorded
   for (const text of bodies) {

@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { registerUser, uniqueIp } from '../support/auth';
+import { registerUser } from '../support/auth';
 import { post } from '../support/http';
-import { cookieFor, exceedRateLimit, expectProblem, loginSession, refreshWith } from './helpers';
+import {
+  cookieFor,
+  exceedRateLimit,
+  expectProblem,
+  loginSession,
+  loginStatus,
+  refreshWith,
+} from './helpers';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
 const changePassword = (token: string, body: unknown, headers: Record<string, string> = {}) =>
   post('/api/v1/auth/password', body, { token, headers });
-
-const loginStatus = async (username: string, password: string) =>
-  (
-    await post(
-      '/api/v1/auth/login',
-      { username, password },
-      { headers: { 'CF-Connecting-IP': uniqueIp() } },
-    )
-  ).status;
 
 describe('POST /auth/password', () => {
   it('changes the password and revokes every other session, keeping the caller’s', async () => {

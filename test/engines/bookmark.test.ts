@@ -89,10 +89,10 @@ describe(`the ${BOOKMARK_HEADER} header`, () => {
   });
 
   it('comes back on error responses too (here a 401 after the token’s user was looked up)', async () => {
-    const { token } = await signAccessToken(readConfig(env), newId());
-    // Straight to the Worker: the route need not exist for the auth middleware to run.
+    const { token } = await signAccessToken(readConfig(env), { id: newId(), tokenGeneration: 0 });
+    // Straight to the Worker, with a token of a user that does not exist.
     const res = await exports.default.fetch(
-      new Request('http://localhost/api/v1/no-such-route', {
+      new Request('http://localhost/api/v1/users/me', {
         headers: { Authorization: `Bearer ${token}` },
       }),
     );

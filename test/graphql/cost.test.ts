@@ -46,7 +46,10 @@ beforeAll(async () => {
   for (const scale of SCALES) {
     await wipe();
     const data = await seedBenchData(scale);
-    const { token } = await signAccessToken(readConfig(env), data.users[2]!.id);
+    const { token } = await signAccessToken(readConfig(env), {
+      id: data.users[2]!.id,
+      tokenGeneration: 0,
+    });
     const out: Record<string, DbCost> = {};
     const page = await run('gql_list', NESTED_PAGE(20), out);
     expect(page.body.data.posts.nodes).toHaveLength(20);

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as posts from '../../src/features/posts/posts.queries';
 import { signUp } from '../support/auth';
@@ -75,6 +75,21 @@ describe('GraphQL errors and middleware', () => {
     expect(m.status).toBe(415);
     const n = await measure('/graphql?query={__typename}', { headers: { Accept: 'text/csv' } });
     expect(n.status).toBe(406);
+  });
+
+  const postTypename = (contentType: string) =>
+    exports.default.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': contentType },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+
+  it('takes application/json the way RFC 9110 writes it (whitespace, quoted charset, any case)', async () => {
+    for (const type of ['application/json ; charset=utf-8', 'Application/JSON;\tcharset="UTF-8"']) {
+      const res = await postTypename(type);
+      expect(res.status, type).toBe(200);
+    }
+    expect((await postTypename('application/json; charset=iso-8859-1')).status).toBe(415);
   });
 
   it('is recorded in the request log like REST, with the signed-in user', async () => {

@@ -64,9 +64,12 @@ describe('account.cleanup', () => {
   });
 
   it("DELETE /users/me removes all of the account's objects through the queue", async () => {
-    const { token, user } = await signUp();
+    const { token, user, password } = await signUp();
     await putObjects(user.id, 5);
-    const { status } = await del('/api/v1/users/me', { token });
+    const { status } = await del('/api/v1/users/me', {
+      token,
+      json: { current_password: password },
+    });
     expect(status).toBe(204);
     await eventually(async () =>
       (await count(userImagePrefix(user.id))) === 0 ? true : undefined,

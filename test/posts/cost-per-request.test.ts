@@ -34,7 +34,7 @@ async function wipe() {
 async function measureScale(data: SeedData): Promise<Figures> {
   const config = readConfig(env);
   const reader = data.users[2]!;
-  const { token } = await signAccessToken(config, reader.id);
+  const { token } = await signAccessToken(config, { id: reader.id, tokenGeneration: 0 });
   const popular = data.posts.reduce((a, b) => (b.likeCount > a.likeCount ? b : a));
   const mostStatuses = 'alice';
   const out: Figures = {};

@@ -6,6 +6,19 @@ import { del, get, patch, post } from '../support/http';
 
 let me: DirectUser;
 
+/** Makes an avatar image row (with a thumbnail when given) the user's avatar; returns its key. */
+async function setAvatar(user: DirectUser, thumbnailSuffix: string | null) {
+  const key = `u/${user.id}/avatar.webp`;
+  const thumbnailKey = thumbnailSuffix && `${key}.${thumbnailSuffix}`;
+  await env.DB.batch([
+    env.DB.prepare(
+      `insert into images (key, owner_id, purpose, content_type, size, width, height, thumbnail_key) values (?, ?, 'avatar', 'image/webp', 10, 64, 64, ?)`,
+    ).bind(key, user.id, thumbnailKey),
+    env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
+  ]);
+  return key;
+}
+
 beforeAll(async () => {
   me = await createUser();
 });
@@ -19,6 +32,7 @@ describe('GET /profiles/{username}', () => {
       bio: '',
       city: '',
       avatar_url: null,
+      avatar_thumbnail_url: null,
       post_count: 0,
       created_at: expect.any(String),
     });
@@ -31,15 +45,10 @@ describe('GET /profiles/{username}', () => {
 
   it('shows the avatar as an absolute image URL', async () => {
     const user = await createUser();
-    const key = `u/${user.id}/avatar.webp`;
-    await env.DB.batch([
-      env.DB.prepare(
-        `insert into images (key, owner_id, purpose, content_type, size, width, height) values (?, ?, 'avatar', 'image/webp', 10, 64, 64)`,
-      ).bind(key, user.id),
-      env.DB.prepare('update profiles set avatar_key = ? where user_id = ?').bind(key, user.id),
-    ]);
+    const key = await setAvatar(user, null);
     const res = await get(`/api/v1/profiles/${user.username}`);
     expect(res.body.avatar_url).toBe(`http://localhost/api/v1/images/${encodeURIComponent(key)}`);
+    expect(res.body.avatar_thumbnail_url).toBeNull();
     const s = await post('/api/v1/statuses', { content: 'with avatar' }, { token: user.token });
     expect(s.body.author.avatar_url).toBe(res.body.avatar_url);
   });
@@ -57,6 +66,33 @@ describe('GET /profiles/{username}', () => {
     const res = await get('/api/v1/profiles/nobody_here_at_all');
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('profile_not_found');
+  });
+});
+
+describe('GET /profiles/me', () => {
+  it("returns the caller's own profile, as GET /profiles/{username} does, with its ETag", async () => {
+    const user = await createUser();
+    await patch('/api/v1/profiles/me', { bio: 'mine' }, { token: user.token });
+    const mine = await get('/api/v1/profiles/me', { token: user.token });
+    expect(mine.status).toBe(200);
+    const byName = await get(`/api/v1/profiles/${user.username}`);
+    expect(mine.body).toEqual(byName.body);
+    expect(mine.body.bio).toBe('mine');
+    expect(mine.headers.get('ETag')).toBe(byName.headers.get('ETag'));
+  });
+
+  it('refuses anonymous callers (401)', async () => {
+    const res = await get('/api/v1/profiles/me');
+    expect(res.status).toBe(401);
+  });
+
+  it('carries the avatar thumbnail once it is made', async () => {
+    const user = await createUser();
+    const key = await setAvatar(user, 'thumb.webp');
+    const res = await get('/api/v1/profiles/me', { token: user.token });
+    expect(res.body.avatar_thumbnail_url).toBe(
+      `http://localhost/api/v1/images/${encodeURIComponent(key)}?variant=thumbnail`,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import type { Database } from '../../src/db/client';
 import { oneTimeTokens, profiles, sessions, users } from '../../src/db/schema';
 import {
   changePassword,
@@ -15,10 +16,12 @@ import {
 import {
   findSessionByTokenHash,
   type NewSession,
+  revokeEverySession,
   revokeFamily,
+  revokeReusedFamily,
   revokeUserSessions,
   rotateSession,
-  rotateWithinGrace,
+  spendGraceReplay,
   startSession,
 } from '../../src/features/auth/sessions.queries';
 import { accountTakenConflict } from '../../src/lib/accounts';
@@ -30,6 +33,7 @@ import type { CaseSuite } from './harness';
 const NOW = new Date(Date.UTC(2026, 4, 1, 12));
 const HOUR = 3_600_000;
 const later = (ms: number) => new Date(NOW.getTime() + ms);
+const FAMILY_END = later(90 * 24 * HOUR);
 
 const account = (name: string, over: Partial<NewAccount> = {}): NewAccount => ({
   id: newId(),
@@ -47,6 +51,10 @@ const session = (over: Partial<NewSession> = {}): NewSession => ({
   userAgent: 'vitest',
   ...over,
 });
+
+/** A login's first session, in a family that ends at `familyExpiresAt`. */
+const startFamily = (db: Database, userId: string, s: NewSession, familyExpiresAt = FAMILY_END) =>
+  startSession(db, { userId, session: s, familyExpiresAt, now: NOW });
 
 async function caught(work: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -70,6 +78,8 @@ export const authCases: CaseSuite = (engine) => {
       passwordHash: 'hash-of-ada',
       isActive: true,
       emailVerified: false,
+      pendingEmail: null,
+      tokenGeneration: 0,
     });
     expect(await db.$count(profiles, eq(profiles.userId, a.id))).toBe(1);
     const usable = await findUsableOneTimeToken(
@@ -116,7 +126,10 @@ export const authCases: CaseSuite = (engine) => {
       { userId: user.id, passwordHash: 'new-hash', keepFamilyId: kept.familyId },
       NOW,
     );
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('new-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'new-hash',
+      tokenGeneration: 1,
+    });
     const rows = await db.select().from(sessions);
     expect(rows.find((s) => s.id === kept.id)?.revokedAt).toBeNull();
     expect(rows.find((s) => s.id === other.id)?.revokedAt).toEqual(NOW);
@@ -167,6 +180,21 @@ export const authCases: CaseSuite = (engine) => {
     expect(again[0]?.updatedAt).toEqual(later(1));
   });
 
+  it('consumeEmailVerification moves a pending address into place', async () => {
+    const { db } = engine();
+    const user = await insertUser(db, {
+      email: 'old@example.com',
+      pendingEmail: 'new@example.com',
+    });
+    const verify = await insertOneTimeToken(db, user.id, { purpose: 'email_verification' });
+    expect(await consumeEmailVerification(db, { id: verify.id, userId: user.id }, NOW)).toBe(true);
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      email: 'new@example.com',
+      pendingEmail: null,
+      emailVerified: true,
+    });
+  });
+
   it('consumePasswordReset sets the password, revokes all sessions, spends the token, once', async () => {
     const { db } = engine();
     const user = await insertUser(db);
@@ -175,7 +203,10 @@ export const authCases: CaseSuite = (engine) => {
     const reset = await insertOneTimeToken(db, user.id, { purpose: 'password_reset' });
     const token = { id: reset.id, userId: user.id };
     expect(await consumePasswordReset(db, token, 'reset-hash', NOW)).toBe(true);
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('reset-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'reset-hash',
+      tokenGeneration: 1,
+    });
     const revoked = await db.select({ id: sessions.id, at: sessions.revokedAt }).from(sessions);
     expect(revoked.map((r) => r.at)).toEqual([NOW, NOW]);
     expect(revoked.map((r) => r.id).sort()).toEqual([s1.id, s2.id].sort());
@@ -184,7 +215,10 @@ export const authCases: CaseSuite = (engine) => {
     // A session started after the reset must survive a replay of the same token.
     const fresh = await insertSession(db, user.id);
     expect(await consumePasswordReset(db, token, 'replayed-hash', later(1))).toBe(false);
-    expect((await findAccountById(db, user.id))?.passwordHash).toBe('reset-hash');
+    expect(await findAccountById(db, user.id)).toMatchObject({
+      passwordHash: 'reset-hash',
+      tokenGeneration: 1,
+    });
     const [freshNow] = await db.select().from(sessions).where(eq(sessions.id, fresh.id));
     expect(freshNow?.revokedAt).toBeNull();
   });
@@ -193,24 +227,30 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const s = session();
-    await startSession(db, { userId: user.id, session: s, now: NOW });
+    await startFamily(db, user.id, s);
     expect(await findSessionByTokenHash(db, s.tokenHash)).toEqual({
       id: s.id,
       userId: user.id,
       familyId: s.id,
       expiresAt: s.expiresAt,
+      familyExpiresAt: FAMILY_END,
       rotatedAt: null,
       revokedAt: null,
       userActive: true,
+      tokenGeneration: 0,
     });
     const t = session();
-    await startSession(db, { userId: user.id, session: t, now: NOW, rehashedPassword: 'rehash' });
+    await startSession(db, {
+      userId: user.id,
+      session: t,
+      familyExpiresAt: FAMILY_END,
+      now: NOW,
+      rehashedPassword: 'rehash',
+    });
     expect((await findAccountById(db, user.id))?.passwordHash).toBe('rehash');
     expect(await findSessionByTokenHash(db, 'no-such-hash')).toBeUndefined();
     // A duplicate token hash is refused by its unique index, recognisably on both engines.
-    const err = await caught(() =>
-      startSession(db, { userId: user.id, session: session({ tokenHash: s.tokenHash }), now: NOW }),
-    );
+    const err = await caught(() => startFamily(db, user.id, session({ tokenHash: s.tokenHash })));
     expect(isUniqueViolation(err)).toBe(true);
   });
 
@@ -218,7 +258,7 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, { userId: user.id, session: parent, now: NOW });
+    await startFamily(db, user.id, parent);
     const child = session();
     expect(await rotateSession(db, parent.id, child, later(1))).toBe(true);
     const rows = new Map((await db.select().from(sessions)).map((r) => [r.id, r]));
@@ -240,28 +280,60 @@ export const authCases: CaseSuite = (engine) => {
     const { db } = engine();
     const user = await insertUser(db);
     const revoked = session();
-    await startSession(db, { userId: user.id, session: revoked, now: NOW });
+    await startFamily(db, user.id, revoked);
     await revokeFamily(db, revoked.id, NOW);
     expect(await rotateSession(db, revoked.id, session(), later(1))).toBe(false);
     const expired = session({ expiresAt: later(10) });
-    await startSession(db, { userId: user.id, session: expired, now: NOW });
+    await startFamily(db, user.id, expired);
     expect(await rotateSession(db, expired.id, session(), later(10))).toBe(false);
     expect(await db.$count(sessions)).toBe(2);
   });
 
-  it('rotateWithinGrace allows exactly one extra child, and only inside the grace window', async () => {
+  it('rotateSession copies the family end, and refuses a family past its end', async () => {
     const { db } = engine();
     const user = await insertUser(db);
     const parent = session();
-    await startSession(db, { userId: user.id, session: parent, now: NOW });
+    await startFamily(db, user.id, parent, later(5_000));
+    const child = session();
+    expect(await rotateSession(db, parent.id, child, later(1_000))).toBe(true);
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, child.id));
+    expect(row?.familyExpiresAt).toEqual(later(5_000));
+    expect(await rotateSession(db, child.id, session(), later(5_000))).toBe(false);
+  });
+
+  it('spendGraceReplay allows one replay, only inside the grace window, and adds no session', async () => {
+    const { db } = engine();
+    const user = await insertUser(db);
+    const parent = session();
+    await startFamily(db, user.id, parent);
     expect(await rotateSession(db, parent.id, session(), later(1_000))).toBe(true);
     // Rotated at +1 s; a grace window starting after that refuses.
-    expect(await rotateWithinGrace(db, parent.id, session(), later(2_000), later(1_500))).toBe(
-      false,
-    );
-    expect(await rotateWithinGrace(db, parent.id, session(), later(2_000), later(500))).toBe(true);
-    expect(await rotateWithinGrace(db, parent.id, session(), later(3_000), later(500))).toBe(false);
-    expect(await db.$count(sessions, eq(sessions.parentId, parent.id))).toBe(2);
+    expect(await spendGraceReplay(db, parent.id, later(2_000), later(1_500))).toBe(false);
+    expect(await spendGraceReplay(db, parent.id, later(2_000), later(500))).toBe(true);
+    expect(await spendGraceReplay(db, parent.id, later(3_000), later(500))).toBe(false);
+    expect(await db.$count(sessions)).toBe(2);
+    // Never for a token that was not rotated.
+    const fresh = session();
+    await startFamily(db, user.id, fresh);
+    expect(await spendGraceReplay(db, fresh.id, later(1), NOW)).toBe(false);
+  });
+
+  it('revokeReusedFamily and revokeEverySession also retire the access tokens', async () => {
+    const { db } = engine();
+    const user = await insertUser(db);
+    const a = await insertSession(db, user.id);
+    const b = await insertSession(db, user.id);
+    const generation = async () =>
+      (await db.select().from(users).where(eq(users.id, user.id)))[0]?.tokenGeneration;
+    await revokeReusedFamily(db, { familyId: a.familyId, userId: user.id }, NOW);
+    expect(await generation()).toBe(1);
+    let byId = new Map((await db.select().from(sessions)).map((r) => [r.id, r.revokedAt]));
+    expect(byId.get(a.id)).toEqual(NOW);
+    expect(byId.get(b.id)).toBeNull();
+    await revokeEverySession(db, user.id, later(1));
+    expect(await generation()).toBe(2);
+    byId = new Map((await db.select().from(sessions)).map((r) => [r.id, r.revokedAt]));
+    expect(byId.get(b.id)).toEqual(later(1));
   });
 
   it('revokeFamily and revokeUserSessions revoke what they name and keep earlier revocations', async () => {

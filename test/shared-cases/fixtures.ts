@@ -117,6 +117,7 @@ export async function insertSession(
       familyId: id,
       tokenHash: `hash-${id}`,
       expiresAt: new Date(Date.now() + 3_600_000),
+      familyExpiresAt: new Date(Date.now() + 90 * 86_400_000),
       ...over,
     })
     .returning();

@@ -19,7 +19,12 @@ import {
   updateProfile,
 } from '../../src/features/profiles/profiles.queries';
 import { SEARCH_MAX_CHARS } from '../../src/features/profiles/profiles.schemas';
-import { deleteAccount, findUser, updateAccount } from '../../src/features/users/users.queries';
+import {
+  deleteAccount,
+  emailTakenByAnother,
+  findUser,
+  updateAccount,
+} from '../../src/features/users/users.queries';
 import { accountTakenConflict } from '../../src/lib/accounts';
 import { newId } from '../../src/lib/ids';
 import {
@@ -57,6 +62,7 @@ export const peopleCases: CaseSuite = (engine) => {
     expect(await findUser(db, user.id)).toEqual({
       id: user.id,
       email: user.email,
+      pendingEmail: null,
       username: 'Ada',
       emailVerified: true,
       isAdmin: false,
@@ -69,49 +75,79 @@ export const peopleCases: CaseSuite = (engine) => {
     expect(await findUser(db, newId())).toBeUndefined();
   });
 
-  it('updateAccount renames, and a new email is unverified with only the new token usable', async () => {
+  it('updateAccount renames, and holds a new email as pending with only its token usable', async () => {
     const { db } = engine();
-    const user = await insertUser(db, { emailVerified: true });
+    const user = await insertUser(db, { emailVerified: true, email: 'old@example.com' });
     const oldToken = await insertOneTimeToken(db, user.id, { purpose: 'email_verification' });
     const reset = await insertOneTimeToken(db, user.id, { purpose: 'password_reset' });
     await updateAccount(db, user.id, { username: 'renamed' }, NOW);
     expect(await findUser(db, user.id)).toMatchObject({ username: 'renamed', emailVerified: true });
     const verification = { id: newId(), tokenHash: `v-${newId()}`, expiresAt: later(3_600_000) };
-    await updateAccount(db, user.id, { email: 'new@example.com', verification }, later(1));
+    await updateAccount(db, user.id, { pendingEmail: 'new@example.com', verification }, later(1));
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
     expect(row).toMatchObject({
-      email: 'new@example.com',
-      emailVerified: false,
+      email: 'old@example.com',
+      pendingEmail: 'new@example.com',
+      emailVerified: true,
       updatedAt: later(1),
     });
     const tokens = new Map((await db.select().from(oneTimeTokens)).map((t) => [t.id, t]));
     expect(tokens.get(oldToken.id)?.usedAt).toEqual(later(1));
-    expect(tokens.get(reset.id)?.usedAt).toBeNull();
+    expect(tokens.get(reset.id)?.usedAt).toEqual(later(1));
     expect(tokens.get(verification.id)).toMatchObject({
       purpose: 'email_verification',
       usedAt: null,
     });
+    // Back to the current address (re-cased): the pending one and its token are dropped.
+    await updateAccount(
+      db,
+      user.id,
+      { recasedEmail: 'OLD@example.com', pendingEmail: null },
+      later(2),
+    );
+    expect(await findUser(db, user.id)).toMatchObject({
+      email: 'OLD@example.com',
+      pendingEmail: null,
+    });
+    const [spent] = await db
+      .select()
+      .from(oneTimeTokens)
+      .where(eq(oneTimeTokens.id, verification.id));
+    expect(spent?.usedAt).toEqual(later(2));
   });
 
-  it('updateAccount to a taken username or email is a 409, and the batch leaves nothing behind', async () => {
+  it('updateAccount to a taken username is a 409, and the batch leaves nothing behind', async () => {
     const { db } = engine();
     await insertUser(db, { username: 'Taken', email: 'taken@example.com' });
     const user = await insertUser(db, { username: 'mine', email: 'mine@example.com' });
     const token = await insertOneTimeToken(db, user.id, { purpose: 'email_verification' });
-    const nameErr = await caught(() => updateAccount(db, user.id, { username: 'TAKEN' }, NOW));
-    expect(accountTakenConflict(nameErr)).toMatchObject({ status: 409, code: 'username_taken' });
     const verification = { id: newId(), tokenHash: `v-${newId()}`, expiresAt: later(1) };
-    const emailErr = await caught(() =>
-      updateAccount(db, user.id, { email: 'TAKEN@example.com', verification }, NOW),
+    const nameErr = await caught(() =>
+      updateAccount(
+        db,
+        user.id,
+        { username: 'TAKEN', pendingEmail: 'new@example.com', verification },
+        NOW,
+      ),
     );
-    expect(accountTakenConflict(emailErr)).toMatchObject({ status: 409, code: 'email_taken' });
+    expect(accountTakenConflict(nameErr)).toMatchObject({ status: 409, code: 'username_taken' });
     expect(await findUser(db, user.id)).toMatchObject({
       username: 'mine',
       email: 'mine@example.com',
+      pendingEmail: null,
     });
     const [kept] = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.id, token.id));
     expect(kept?.usedAt).toBeNull();
     expect(await db.$count(oneTimeTokens)).toBe(1);
+  });
+
+  it('emailTakenByAnother compares case-insensitively and ignores the account itself', async () => {
+    const { db } = engine();
+    const other = await insertUser(db, { email: 'taken@example.com' });
+    const user = await insertUser(db, { email: 'mine@example.com' });
+    expect(await emailTakenByAnother(db, 'TAKEN@example.com', user.id)).toBe(true);
+    expect(await emailTakenByAnother(db, 'MINE@example.com', user.id)).toBe(false);
+    expect(await emailTakenByAnother(db, 'taken@example.com', other.id)).toBe(false);
   });
 
   it('deleteAccount removes everything of the account and un-counts its likes on other posts', async () => {

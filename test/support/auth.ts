@@ -22,8 +22,8 @@ const randomHex = (bytes: number) =>
 /** A short name unique across calls and test files (letters, digits, underscore). */
 export const uniqueName = (prefix = 'u') => `${prefix}_${(counter++).toString(36)}${randomHex(5)}`;
 
-/** A documentation-range IPv6 address, new on every call. */
-export const uniqueIp = () => `2001:db8::${randomHex(2)}:${randomHex(2)}`;
+/** A documentation-range IPv6 address in a /64 of its own (rate limits count per /64). */
+export const uniqueIp = () => `2001:db8:${randomHex(2)}:${randomHex(2)}::1`;
 
 export interface RegisterOverrides {
   email?: string;

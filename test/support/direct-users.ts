@@ -31,6 +31,6 @@ export async function createUser(
     ).bind(id, email, username, options.admin ? 1 : 0, at, at),
     env.DB.prepare('insert into profiles (user_id, updated_at) values (?, ?)').bind(id, at),
   ]);
-  const { token } = await signAccessToken(readConfig(env), id);
+  const { token } = await signAccessToken(readConfig(env), { id, tokenGeneration: 0 });
   return { id, username, email, token };
 }

@@ -50,7 +50,7 @@ describe('DELETE /users/me', () => {
       .bind(`u/${id}/x.png`, id)
       .run();
 
-    const res = await del(ME, { token: doomed.token });
+    const res = await del(ME, { token: doomed.token, json: { current_password: doomed.password } });
     expect(res.status).toBe(204);
 
     for (const [table, column] of [
@@ -84,20 +84,31 @@ describe('DELETE /users/me', () => {
     const post = await insertPost(other.user.id, 2);
     await like(post, doomed.user.id);
     await like(post, other.user.id);
-    expect((await del(ME, { token: doomed.token })).status).toBe(204);
+    expect(
+      (await del(ME, { token: doomed.token, json: { current_password: doomed.password } })).status,
+    ).toBe(204);
     expect(await count('select like_count as n from posts where id = ?', post)).toBe(1);
   });
 
   it('honours If-Match: a stale ETag is 412 and deletes nothing', async () => {
-    const { token, user } = await signUp();
+    const { token, user, password } = await signUp();
     const stale = await del(ME, {
       token,
+      json: { current_password: password },
       headers: { 'If-Match': '"0000000000000000000000000000000000000000"' },
     });
     expectProblem(stale, 412);
     expect(await count('select count(*) as n from users where id = ?', user.id)).toBe(1);
     const etag = (await get(ME, { token })).headers.get('ETag') ?? '';
-    expect((await del(ME, { token, headers: { 'If-Match': etag } })).status).toBe(204);
+    expect(
+      (
+        await del(ME, {
+          token,
+          json: { current_password: password },
+          headers: { 'If-Match': etag },
+        })
+      ).status,
+    ).toBe(204);
   });
 
   it('needs a bearer token', async () => {

@@ -33,11 +33,14 @@ const patchMe = (token: string, body: unknown) => send('PATCH', '/api/v1/users/m
 
 describe('REQUIRE_VERIFIED_EMAIL', () => {
   it('keeps an unverified account from changing its username (403) but lets it fix its email', async () => {
-    const { token } = await signUp();
+    const { token, password } = await signUp();
     const refused = await patchMe(token, { username: uniqueName() });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('email_not_verified');
-    const fixed = await patchMe(token, { email: `${uniqueName()}@example.net` });
+    const fixed = await patchMe(token, {
+      email: `${uniqueName()}@example.net`,
+      current_password: password,
+    });
     expect(fixed.status).toBe(200);
   });
 

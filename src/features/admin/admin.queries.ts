@@ -12,6 +12,7 @@ import {
   users,
 } from '../../db/schema';
 import type { Keyset } from '../../lib/pagination';
+import { NEXT_TOKEN_GENERATION } from '../../lib/revocation';
 
 const adminUserColumns = {
   id: users.id,
@@ -63,7 +64,8 @@ export async function findAdminUser(db: Database, id: string) {
 
 /**
  * Applies an admin change. Deactivation revokes every live session in the same batch, so
- * no refresh token outlives it; access tokens die because each request re-reads is_active.
+ * no refresh token outlives it, and retires every access token (the token generation), so
+ * none comes back if the account is reactivated.
  */
 export async function updateUserFlags(
   db: Database,
@@ -73,6 +75,7 @@ export async function updateUserFlags(
   const set = {
     ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
     ...(input.isAdmin === undefined ? {} : { isAdmin: input.isAdmin }),
+    ...(input.isActive === false ? { tokenGeneration: NEXT_TOKEN_GENERATION } : {}),
     updatedAt: now,
   };
   const update = db.update(users).set(set).where(eq(users.id, input.id));

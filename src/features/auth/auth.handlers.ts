@@ -2,12 +2,13 @@ import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { accountTakenConflict, toUser } from '../../lib/accounts';
+import { currentUser } from '../../lib/auth';
 import { queueEmail } from '../../lib/emails';
 import { newId } from '../../lib/ids';
 import { originOf } from '../../lib/media-urls';
 import { hashPassword, needsRehash, verifyPassword } from '../../lib/passwords';
 import { unauthorized } from '../../lib/problem';
-import { clientIp, enforceRateLimit } from '../../lib/rate-limit';
+import { clientAddress, enforceRateLimit } from '../../lib/rate-limit';
 import {
   assertTrustedOrigin,
   clearedRefreshCookie,
@@ -22,15 +23,18 @@ import {
   newEmailedToken,
   newOpaqueToken,
   signAccessToken,
+  type TokenSubject,
 } from '../../lib/tokens';
 import { createAccount, findAccountByIdentifier } from './auth.queries';
 import type * as routes from './auth.routes';
 import {
   findSessionByTokenHash,
   type NewSession,
+  revokeEverySession,
   revokeFamily,
+  revokeReusedFamily,
   rotateSession,
-  rotateWithinGrace,
+  spendGraceReplay,
   startSession,
 } from './sessions.queries';
 
@@ -38,7 +42,17 @@ type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
 const USER_AGENT_MAX_LENGTH = 512;
 
-function newRefreshSession(c: Context<AppEnv>, now: Date): { token: string; session: NewSession } {
+const DAY_MS = 86_400_000;
+
+/**
+ * A new refresh token and its session row. It expires REFRESH_TOKEN_TTL_SECONDS from now,
+ * but never after its family does.
+ */
+function newRefreshSession(
+  c: Context<AppEnv>,
+  now: Date,
+  familyExpiresAt: Date,
+): { token: string; session: NewSession } {
   const token = newOpaqueToken();
   const ttlMs = c.get('config').REFRESH_TOKEN_TTL_SECONDS * 1000;
   return {
@@ -46,22 +60,32 @@ function newRefreshSession(c: Context<AppEnv>, now: Date): { token: string; sess
     session: {
       id: newId(now.getTime()),
       tokenHash: hashOpaqueToken(token),
-      expiresAt: new Date(now.getTime() + ttlMs),
+      expiresAt: new Date(Math.min(now.getTime() + ttlMs, familyExpiresAt.getTime())),
       userAgent: c.req.header('User-Agent')?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     },
   };
 }
 
-/** The login/refresh answer: access token in the body, refresh token only in the cookie. */
-async function tokenResponse(c: Context<AppEnv>, userId: string, refreshToken: string) {
-  const config = c.get('config');
-  const { token, expiresIn } = await signAccessToken(config, userId);
-  c.header('Set-Cookie', refreshCookie(refreshToken, config.REFRESH_TOKEN_TTL_SECONDS));
+/**
+ * The login/refresh answer: the access token in the body, and the refresh token (when one was
+ * issued) only in the cookie, which lives exactly as long as its session.
+ */
+async function tokenResponse(
+  c: Context<AppEnv>,
+  subject: TokenSubject,
+  refresh?: { token: string; session: NewSession },
+  now = new Date(),
+) {
+  const { token, expiresIn } = await signAccessToken(c.get('config'), subject, now.getTime());
+  if (refresh) {
+    const maxAge = Math.floor((refresh.session.expiresAt.getTime() - now.getTime()) / 1000);
+    c.header('Set-Cookie', refreshCookie(refresh.token, maxAge));
+  }
   return c.json({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
 }
 
 export const register: Handler<typeof routes.register> = async (c) => {
-  await enforceRateLimit(c.env.AUTH_LIMITER, `register:ip:${clientIp(c)}`);
+  await enforceRateLimit(c.env.AUTH_LIMITER, `register:ip:${clientAddress(c)}`);
   const body = c.req.valid('json');
   const now = new Date();
   const verification = newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
@@ -85,6 +109,7 @@ export const register: Handler<typeof routes.register> = async (c) => {
   const user = toUser(
     {
       ...account,
+      pendingEmail: null,
       emailVerified: false,
       isAdmin: false,
       createdAt: now,
@@ -102,11 +127,13 @@ export const login: Handler<typeof routes.login> = async (c) => {
   const body = c.req.valid('json');
   const identifier = body.email ?? body.username ?? '';
   const by = body.email !== undefined ? { email: identifier } : { username: identifier };
-  await enforceRateLimit(c.env.AUTH_LIMITER, `login:ip:${clientIp(c)}`);
-  await enforceRateLimit(c.env.AUTH_LIMITER, `login:account:${identifier.toLowerCase()}`);
+  await enforceRateLimit(c.env.AUTH_LIMITER, `login:ip:${clientAddress(c)}`);
 
   const db = c.get('db');
   const account = await findAccountByIdentifier(db, by);
+  // Per account, whichever identifier names it, so email and username share one budget.
+  const accountKey = account ? `id:${account.id}` : `unknown:${identifier.toLowerCase()}`;
+  await enforceRateLimit(c.env.AUTH_LIMITER, `login:account:${accountKey}`);
   // Always one scrypt run (against a dummy hash for an unknown account) and one message.
   const passwordOk = await verifyPassword(body.password, account?.passwordHash ?? null);
   if (!account || !passwordOk || !account.isActive) {
@@ -114,12 +141,21 @@ export const login: Handler<typeof routes.login> = async (c) => {
   }
 
   const now = new Date();
-  const { token, session } = newRefreshSession(c, now);
+  const familyExpiresAt = new Date(
+    now.getTime() + c.get('config').REFRESH_FAMILY_MAX_DAYS * DAY_MS,
+  );
+  const refresh = newRefreshSession(c, now, familyExpiresAt);
   const rehashedPassword = needsRehash(account.passwordHash)
     ? await hashPassword(body.password)
     : undefined;
-  await startSession(db, { userId: account.id, session, now, rehashedPassword });
-  return tokenResponse(c, account.id, token);
+  await startSession(db, {
+    userId: account.id,
+    session: refresh.session,
+    familyExpiresAt,
+    now,
+    rehashedPassword,
+  });
+  return tokenResponse(c, account, refresh, now);
 };
 
 export const refresh: Handler<typeof routes.refresh> = async (c) => {
@@ -130,33 +166,42 @@ export const refresh: Handler<typeof routes.refresh> = async (c) => {
   const db = c.get('db');
   const now = new Date();
   const session = await findSessionByTokenHash(db, hashOpaqueToken(presented));
-  if (!session || session.revokedAt || session.expiresAt <= now || !session.userActive) {
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt <= now ||
+    session.familyExpiresAt <= now ||
+    !session.userActive
+  ) {
     throw invalidRefreshToken();
   }
+  const subject = { id: session.userId, tokenGeneration: session.tokenGeneration };
 
-  const { token, session: child } = newRefreshSession(c, now);
-  const graceMs = c.get('config').REFRESH_REUSE_GRACE_SECONDS * 1000;
-  const rotated =
-    (session.rotatedAt === null && (await rotateSession(db, session.id, child, now))) ||
-    (graceMs > 0 &&
-      (await rotateWithinGrace(db, session.id, child, now, new Date(now.getTime() - graceMs))));
-  if (!rotated) {
-    // A spent token came back: someone holds a copy. Nothing from this login is trusted now.
-    await revokeFamily(db, session.familyId, now);
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        event: 'refresh_token_reuse',
-        request_id: c.get('requestId'),
-        user_id: session.userId,
-        family_id: session.familyId,
-      }),
-    );
-    throw invalidRefreshToken(
-      'This refresh token was already used, so every session from the same login is revoked. Log in again.',
-    );
+  const child = newRefreshSession(c, now, session.familyExpiresAt);
+  if (session.rotatedAt === null && (await rotateSession(db, session.id, child.session, now))) {
+    return tokenResponse(c, subject, child, now);
   }
-  return tokenResponse(c, session.userId, token);
+  // Two tabs refreshing at once: the loser gets an access token but no new refresh token
+  // (the winner's cookie is already in the browser), so a replay cannot branch the family.
+  const graceMs = c.get('config').REFRESH_REUSE_GRACE_SECONDS * 1000;
+  const graceStart = new Date(now.getTime() - graceMs);
+  if (graceMs > 0 && (await spendGraceReplay(db, session.id, now, graceStart))) {
+    return tokenResponse(c, subject, undefined, now);
+  }
+  // A spent token came back: someone holds a copy. Nothing from this login is trusted now.
+  await revokeReusedFamily(db, session, now);
+  console.warn(
+    JSON.stringify({
+      level: 'warn',
+      event: 'refresh_token_reuse',
+      request_id: c.get('requestId'),
+      user_id: session.userId,
+      family_id: session.familyId,
+    }),
+  );
+  throw invalidRefreshToken(
+    'This refresh token was already used, so every session from the same login is revoked. Log in again.',
+  );
 };
 
 export const logout: Handler<typeof routes.logout> = async (c) => {
@@ -167,6 +212,12 @@ export const logout: Handler<typeof routes.logout> = async (c) => {
     const session = await findSessionByTokenHash(db, hashOpaqueToken(presented));
     if (session) await revokeFamily(db, session.familyId, new Date());
   }
+  c.header('Set-Cookie', clearedRefreshCookie());
+  return c.body(null, 204);
+};
+
+export const logoutEverywhere: Handler<typeof routes.logoutEverywhere> = async (c) => {
+  await revokeEverySession(c.get('db'), currentUser(c).userId, new Date());
   c.header('Set-Cookie', clearedRefreshCookie());
   return c.body(null, 204);
 };

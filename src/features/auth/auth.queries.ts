@@ -2,15 +2,14 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { oneTimeTokens, profiles, sessions, users } from '../../db/schema';
 import { changedRows } from '../../lib/db-errors';
+import {
+  insertOneTimeToken,
+  type NewOneTimeToken,
+  type OneTimePurpose,
+  spendTokens,
+} from '../../lib/one-time-tokens';
+import { NEXT_TOKEN_GENERATION } from '../../lib/revocation';
 import { revokeUserSessions } from './sessions.queries';
-
-export type OneTimePurpose = 'password_reset' | 'email_verification';
-
-export interface NewOneTimeToken {
-  id: string;
-  tokenHash: string;
-  expiresAt: Date;
-}
 
 export interface NewAccount {
   id: string;
@@ -19,14 +18,6 @@ export interface NewAccount {
   passwordHash: string;
   verification: NewOneTimeToken;
 }
-
-const insertOneTimeToken = (
-  db: Database,
-  userId: string,
-  purpose: OneTimePurpose,
-  token: NewOneTimeToken,
-  now: Date,
-) => db.insert(oneTimeTokens).values({ ...token, userId, purpose, createdAt: now });
 
 /**
  * The user, its profile and its first email-verification token, in one batch. A taken email or
@@ -48,6 +39,9 @@ export interface AccountCredentials {
   passwordHash: string;
   isActive: boolean;
   emailVerified: boolean;
+  /** A new address waiting for verification (never used for login or mail until then). */
+  pendingEmail: string | null;
+  tokenGeneration: number;
 }
 
 const credentialColumns = {
@@ -57,6 +51,8 @@ const credentialColumns = {
   passwordHash: users.passwordHash,
   isActive: users.isActive,
   emailVerified: users.emailVerified,
+  pendingEmail: users.pendingEmail,
+  tokenGeneration: users.tokenGeneration,
 };
 
 /** Finds an account by email or username, case-insensitively (served by the lower() indexes). */
@@ -80,7 +76,10 @@ export async function findAccountById(
   return row;
 }
 
-/** New password; revokes every session family of the user except `keepFamilyId`. */
+/**
+ * New password; retires every access token and revokes every session family of the user
+ * except `keepFamilyId` (whose next refresh signs a token of the new generation).
+ */
 export async function changePassword(
   db: Database,
   input: { userId: string; passwordHash: string; keepFamilyId?: string },
@@ -89,7 +88,11 @@ export async function changePassword(
   await db.batch([
     db
       .update(users)
-      .set({ passwordHash: input.passwordHash, updatedAt: now })
+      .set({
+        passwordHash: input.passwordHash,
+        tokenGeneration: NEXT_TOKEN_GENERATION,
+        updatedAt: now,
+      })
       .where(eq(users.id, input.userId)),
     revokeUserSessions(db, input.userId, now, input.keepFamilyId),
   ]);
@@ -102,16 +105,7 @@ export async function issueOneTimeToken(
   now: Date,
 ): Promise<void> {
   await db.batch([
-    db
-      .update(oneTimeTokens)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(oneTimeTokens.userId, input.userId),
-          eq(oneTimeTokens.purpose, input.purpose),
-          isNull(oneTimeTokens.usedAt),
-        ),
-      ),
+    spendTokens(db, input.userId, input.purpose, now),
     insertOneTimeToken(db, input.userId, input.purpose, input.token, now),
   ]);
 }
@@ -145,19 +139,12 @@ export async function findUsableOneTimeToken(
 const tokenUnused = (tokenId: string) =>
   sql`exists (select 1 from ${oneTimeTokens} t where t.id = ${tokenId} and t.used_at is null)`;
 
-const spendTokens = (db: Database, userId: string, purpose: OneTimePurpose, now: Date) =>
-  db
-    .update(oneTimeTokens)
-    .set({ usedAt: now })
-    .where(
-      and(
-        eq(oneTimeTokens.userId, userId),
-        eq(oneTimeTokens.purpose, purpose),
-        isNull(oneTimeTokens.usedAt),
-      ),
-    );
-
-/** Marks the email verified and spends the token; false when the token was spent meanwhile. */
+/**
+ * Verifies the address the token was mailed to: a pending new address replaces the current
+ * one, otherwise the current one is marked verified. Every email change spends all earlier
+ * tokens, so a live token always belongs to the pending address when there is one. False
+ * when the token was spent meanwhile.
+ */
 export async function consumeEmailVerification(
   db: Database,
   token: { id: string; userId: string },
@@ -166,7 +153,12 @@ export async function consumeEmailVerification(
   const [verified] = await db.batch([
     db
       .update(users)
-      .set({ emailVerified: true, updatedAt: now })
+      .set({
+        email: sql`coalesce(${users.pendingEmail}, ${users.email})`,
+        pendingEmail: null,
+        emailVerified: true,
+        updatedAt: now,
+      })
       .where(and(eq(users.id, token.userId), tokenUnused(token.id))),
     spendTokens(db, token.userId, 'email_verification', now),
   ]);
@@ -183,7 +175,7 @@ export async function consumePasswordReset(
   const [changed] = await db.batch([
     db
       .update(users)
-      .set({ passwordHash, updatedAt: now })
+      .set({ passwordHash, tokenGeneration: NEXT_TOKEN_GENERATION, updatedAt: now })
       .where(and(eq(users.id, token.userId), tokenUnused(token.id))),
     db
       .update(sessions)

@@ -55,11 +55,21 @@ const tokenExample = {
   expires_in: 900,
 };
 
-const tokenResponse = (description: string) => ({
+const tokenResponse = (description: string, headers = setRefreshCookieHeader) => ({
   description,
-  headers: setRefreshCookieHeader,
+  headers,
   content: { 'application/json': { schema: TokenResponse, example: tokenExample } },
 });
+
+// A replay inside the reuse grace window gets an access token only: no new refresh token.
+const rotatedRefreshCookieHeader = {
+  ...setRefreshCookieHeader,
+  'Set-Cookie': {
+    ...setRefreshCookieHeader['Set-Cookie'],
+    required: false,
+    description: `${setRefreshCookieHeader['Set-Cookie'].description} Absent when the request replayed a just-rotated token inside the grace window: that answer carries an access token only, and the cookie already in the browser (from the rotation) stays current.`,
+  },
+};
 
 const refreshProblems = () => {
   const problems = problemResponses(401, 403);
@@ -94,6 +104,7 @@ export const register = createRoute({
             user: {
               id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
               email: 'ada@example.com',
+              pending_email: null,
               username: 'ada_l',
               email_verified: false,
               is_admin: false,
@@ -122,9 +133,20 @@ export const login = createRoute({
   tags: ['Auth'],
   summary: 'Log in with email or username and password',
   description:
-    'Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP and per account identifier.',
+    'Answers with a short-lived access token and sets the refresh cookie, which starts a new session family. An unknown account, a wrong password and a deactivated account all get the same 401 (and cost the same hashing work). Rate limited per IP (IPv6 per /64) and per account: email and username of one account share one budget.',
   security: [],
-  request: { body: jsonBody(LoginBody) },
+  request: {
+    body: jsonBody(LoginBody, 'Exactly one of `email` or `username`, and the password.', {
+      email: {
+        summary: 'With the email',
+        value: { email: 'alice@example.com', password: 'ublog-demo-password' },
+      },
+      username: {
+        summary: 'With the username',
+        value: { username: 'alice', password: 'ublog-demo-password' },
+      },
+    }),
+  },
   responses: {
     200: tokenResponse('Logged in. The refresh token is in the Set-Cookie header.'),
     ...problemResponses(401, 422, 429),
@@ -138,10 +160,13 @@ export const refresh = createRoute({
   tags: ['Auth'],
   summary: 'Trade the refresh cookie for a new access token',
   description:
-    'Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. Presenting a spent token again revokes its whole family (every session descended from that login) and answers 401 — except in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after rotation, in which the just-rotated token may refresh exactly once more, so two tabs refreshing at the same instant do not log the user out. A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie.',
+    'Every call rotates the refresh token: the answer sets a new cookie and the presented token is spent. A session family (one login and its rotations) also ends REFRESH_FAMILY_MAX_DAYS (90 by default) after the login, however often it rotates; each cookie lives no longer than its family. Presenting a spent token again revokes its whole family and every access token of the account, and answers 401 — except once, in a grace window of REFRESH_REUSE_GRACE_SECONDS (10 s by default) right after the rotation, so two tabs refreshing at the same instant both stay signed in: that replay gets an access token only, with no Set-Cookie (no new refresh token, so a replay cannot branch the family). A request whose Origin is present and not allowed is refused with 403, so another site cannot ride the cookie. An Authorization header is ignored here.',
   security: refreshCookieSecurity,
   responses: {
-    200: tokenResponse('A new access token, and a rotated refresh cookie.'),
+    200: tokenResponse(
+      'A new access token, and a rotated refresh cookie (no cookie for a replay inside the grace window).',
+      rotatedRefreshCookieHeader,
+    ),
     ...refreshProblems(),
   },
 });
@@ -153,11 +178,31 @@ export const logout = createRoute({
   tags: ['Auth'],
   summary: 'Log out this session family',
   description:
-    "Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. Access tokens already issued stay valid until they expire (15 minutes by default). Refused with 403 when the Origin is present and not allowed.",
+    "Revokes the refresh cookie's whole session family and clears the cookie. Idempotent: without a cookie, or with a spent one, it still answers 204. An Authorization header is ignored (a stale one does not stop the logout). Access tokens already issued stay valid until they expire (15 minutes by default); POST /auth/logout-all ends those too. Refused with 403 when the Origin is present and not allowed.",
   security: refreshCookieSecurity,
   responses: {
     204: { description: 'Logged out; the cookie is cleared.', headers: clearRefreshCookieHeader },
     ...problemResponses(403),
+  },
+});
+
+export const logoutEverywhere = createRoute({
+  method: 'post',
+  path: '/logout-all',
+  operationId: 'logoutEverywhere',
+  tags: ['Auth'],
+  summary: 'Log out everywhere',
+  description:
+    'Revokes every session family of the account (every device) and makes every access token issued so far fail at once, the one used for this call included, and clears the refresh cookie. The next login starts afresh. For a stolen device or a suspected leak; changing the password does the same for every other device.',
+  security: bearerSecurity,
+  middleware: [requireAuth] as const,
+  responses: {
+    204: {
+      description:
+        'Every session and access token of the account is revoked; the cookie is cleared.',
+      headers: clearRefreshCookieHeader,
+    },
+    ...problemResponses(401),
   },
 });
 
@@ -168,7 +213,7 @@ export const changePassword = createRoute({
   tags: ['Auth'],
   summary: 'Change the password',
   description:
-    "Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Access tokens already issued stay valid until they expire (15 minutes by default). A wrong current password is 403. Rate limited per account.",
+    "Needs the current password. Revokes every other session family of the account; the caller's own family (from the refresh cookie, which this path receives) survives. Without the cookie every family is revoked. Every access token issued before, the caller's included, stops working at once: refresh (with the surviving cookie) or log in for a new one. A wrong current password is 403. Rate limited per account.",
   security: bearerSecurity,
   middleware: [requireAuth] as const,
   request: { body: jsonBody(PasswordChangeBody) },
@@ -185,7 +230,7 @@ export const requestPasswordReset = createRoute({
   tags: ['Auth'],
   summary: 'Email a password reset token',
   description:
-    'Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour (earlier unused reset tokens stop working). Rate limited per IP.',
+    'Always answers 202, whether or not the address belongs to an account, so it cannot be used to find accounts. For an active account it emails a single-use token valid for 1 hour to the account address (earlier unused reset tokens stop working); a pending, unverified new address never gets one. Rate limited per IP (IPv6 per /64) and per address.',
   security: [],
   request: { body: jsonBody(PasswordResetBody) },
   responses: {
@@ -201,7 +246,7 @@ export const confirmPasswordReset = createRoute({
   tags: ['Auth'],
   summary: 'Set a new password with an emailed reset token',
   description:
-    'The token works once and for 1 hour. Revokes every session (refresh token family) of the account; access tokens already issued stay valid until they expire. Does not log in. An unknown, used or expired token is a 422 on /body/token.',
+    'The token works once and for 1 hour. Revokes every session (refresh token family) and every access token of the account at once. Does not log in. An unknown, used or expired token is a 422 on /body/token.',
   security: [],
   request: { body: jsonBody(PasswordResetConfirmBody) },
   responses: {
@@ -217,12 +262,12 @@ export const verifyEmail = createRoute({
   tags: ['Auth'],
   summary: 'Confirm the email address with the emailed token',
   description:
-    'Marks the address verified. The token (from the welcome email) works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).',
+    'Marks the address the token was mailed to verified: the account address (welcome email), or a pending new address from PATCH /users/me, which then becomes the account address. The token works once and for 48 hours, and is checked before anything changes. Verifying never logs anyone in. An unknown, used or expired token is a 422 on /body/token; 409 `email_taken` when another account took the pending address meanwhile. When REQUIRE_VERIFIED_EMAIL is on, unverified accounts may read but not write (403).',
   security: [],
   request: { body: jsonBody(VerifyEmailBody) },
   responses: {
     204: { description: 'The email address is verified.' },
-    ...problemResponses(422),
+    ...problemResponses(409, 422),
   },
 });
 
@@ -233,7 +278,7 @@ export const resendVerificationEmail = createRoute({
   tags: ['Auth'],
   summary: 'Email a new verification token',
   description:
-    'Queues a new welcome email with a fresh 48-hour token; earlier unused verification tokens stop working. 409 when the address is already verified. Rate limited per IP.',
+    'Queues a fresh 48-hour verification token: to the pending new address when there is one, else a new welcome email to the account address; earlier unused verification tokens stop working. 409 when the address is already verified and no change is pending. Rate limited per IP.',
   security: bearerSecurity,
   middleware: [requireAuth] as const,
   responses: {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { EMAIL_MAX_LENGTH, EmailField, UsernameField, UserSchema } from '../../lib/accounts';
 import { isCommonPassword } from '../../lib/common-passwords';
+import { CurrentPasswordField } from '../../lib/current-password';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../lib/passwords';
 
 /** A new password: 8..128 characters and not one of the 1,000 most common ones. */
@@ -15,13 +16,6 @@ export const NewPasswordField = z
     example: 'correct horse battery staple',
     description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; the 1,000 most common passwords are refused (case-insensitively).`,
   });
-
-// Existing passwords are only checked, never judged: one set before a policy change still works.
-const CurrentPasswordField = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH)
-  .openapi({ example: 'correct horse battery staple' });
 
 const EmailedTokenField = z
   .string()
@@ -85,7 +79,8 @@ export const TokenResponse = z
 
 export const PasswordChangeBody = z
   .object({
-    current_password: CurrentPasswordField,
+    // An example other than new_password's, so the example request /docs sends is valid.
+    current_password: CurrentPasswordField.openapi({ example: 'ublog-demo-password' }),
     new_password: NewPasswordField,
   })
   .strict()

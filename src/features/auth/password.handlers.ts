@@ -2,12 +2,15 @@ import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Database } from '../../db/client';
 import type { AppEnv, Bindings } from '../../env';
+import { accountTakenConflict } from '../../lib/accounts';
 import { currentUser } from '../../lib/auth';
+import { assertCurrentPassword } from '../../lib/current-password';
 import { queueEmail } from '../../lib/emails';
 import { logError } from '../../lib/log';
-import { hashPassword, verifyPassword } from '../../lib/passwords';
-import { conflict, forbidden, unauthorized } from '../../lib/problem';
-import { clientIp, enforceRateLimit } from '../../lib/rate-limit';
+import type { OneTimePurpose } from '../../lib/one-time-tokens';
+import { hashPassword } from '../../lib/passwords';
+import { conflict, unauthorized } from '../../lib/problem';
+import { clientAddress, enforceRateLimit } from '../../lib/rate-limit';
 import { readRefreshCookie } from '../../lib/refresh-cookie';
 import {
   EMAIL_VERIFICATION_TTL_MS,
@@ -24,7 +27,6 @@ import {
   findAccountByIdentifier,
   findUsableOneTimeToken,
   issueOneTimeToken,
-  type OneTimePurpose,
   changePassword as storeNewPassword,
 } from './auth.queries';
 import type * as routes from './auth.routes';
@@ -42,13 +44,9 @@ async function callerFamilyId(c: Context<AppEnv>, userId: string) {
 
 export const changePassword: Handler<typeof routes.changePassword> = async (c) => {
   const { userId } = currentUser(c);
-  await enforceRateLimit(c.env.AUTH_LIMITER, `password:user:${userId}`);
   const body = c.req.valid('json');
   const db = c.get('db');
-  const account = await findAccountById(db, userId);
-  if (!(await verifyPassword(body.current_password, account?.passwordHash ?? null))) {
-    throw forbidden('The current password is wrong.', 'wrong_password');
-  }
+  await assertCurrentPassword(c, body.current_password);
   const keepFamilyId = await callerFamilyId(c, userId);
   const passwordHash = await hashPassword(body.new_password);
   await storeNewPassword(db, { userId, passwordHash, keepFamilyId }, new Date());
@@ -74,7 +72,7 @@ async function emailPasswordReset(db: Database, jobs: Bindings['JOBS'], email: s
 
 export const requestPasswordReset: Handler<typeof routes.requestPasswordReset> = async (c) => {
   const { email } = c.req.valid('json');
-  await enforceRateLimit(c.env.AUTH_LIMITER, `password-reset:ip:${clientIp(c)}`);
+  await enforceRateLimit(c.env.AUTH_LIMITER, `password-reset:ip:${clientAddress(c)}`);
   // Per address too, so nobody can flood one inbox from many addresses.
   await enforceRateLimit(c.env.AUTH_LIMITER, `password-reset:email:${email.toLowerCase()}`);
   // After the response, so its timing says nothing about whether the account exists.
@@ -107,9 +105,18 @@ export const confirmPasswordReset: Handler<typeof routes.confirmPasswordReset> =
 
 export const verifyEmail: Handler<typeof routes.verifyEmail> = async (c) => {
   const token = await usableToken(c, c.req.valid('json').token, 'email_verification');
-  if (!(await consumeEmailVerification(c.get('db'), token, new Date()))) {
-    throw invalidEmailedToken();
+  let verified: boolean;
+  try {
+    verified = await consumeEmailVerification(c.get('db'), token, new Date());
+  } catch (err) {
+    // A pending address that another account took meanwhile (the unique index decides).
+    if (!accountTakenConflict(err)) throw err;
+    throw conflict(
+      'Another account uses this address now; change your email again.',
+      'email_taken',
+    );
   }
+  if (!verified) throw invalidEmailedToken();
   return c.body(null, 204);
 };
 
@@ -117,11 +124,13 @@ export const resendVerificationEmail: Handler<typeof routes.resendVerificationEm
   c,
 ) => {
   const { userId } = currentUser(c);
-  await enforceRateLimit(c.env.AUTH_LIMITER, `verify-resend:ip:${clientIp(c)}`);
+  await enforceRateLimit(c.env.AUTH_LIMITER, `verify-resend:ip:${clientAddress(c)}`);
   const db = c.get('db');
   const account = await findAccountById(db, userId);
   if (!account) throw unauthorized();
-  if (account.emailVerified) {
+  // A pending new address is the one waiting for a token; otherwise the current one.
+  const to = account.pendingEmail ?? account.email;
+  if (account.pendingEmail === null && account.emailVerified) {
     throw conflict('This email address is already verified.', 'email_already_verified');
   }
   const now = new Date();
@@ -132,8 +141,8 @@ export const resendVerificationEmail: Handler<typeof routes.resendVerificationEm
     now,
   );
   await queueEmail(c.env.JOBS, {
-    to: account.email,
-    template: 'welcome',
+    to,
+    template: account.pendingEmail === null ? 'welcome' : 'email_change_verify',
     data: { username: account.username, token: verification.token },
   });
   return c.body(null, 202);

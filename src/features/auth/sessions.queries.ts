@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../db/client';
 import { sessions, users } from '../../db/schema';
 import { changedRows } from '../../lib/db-errors';
+import { retireAccessTokens } from '../../lib/revocation';
 
 /** A refresh session about to be stored (the token itself never is, only its hash). */
 export interface NewSession {
@@ -17,15 +18,27 @@ export interface PresentedSession {
   userId: string;
   familyId: string;
   expiresAt: Date;
+  familyExpiresAt: Date;
   rotatedAt: Date | null;
   revokedAt: Date | null;
   userActive: boolean;
+  /** The user's current token generation, for the access token a refresh signs. */
+  tokenGeneration: number;
 }
 
-/** Starts a new family (one login); rehashes the password in the same batch when asked. */
+/**
+ * Starts a new family (one login) that ends at `familyExpiresAt` however often it rotates;
+ * rehashes the password in the same batch when asked.
+ */
 export async function startSession(
   db: Database,
-  input: { userId: string; session: NewSession; now: Date; rehashedPassword?: string },
+  input: {
+    userId: string;
+    session: NewSession;
+    familyExpiresAt: Date;
+    now: Date;
+    rehashedPassword?: string;
+  },
 ): Promise<void> {
   const { userId, session, now } = input;
   const insert = db.insert(sessions).values({
@@ -34,6 +47,7 @@ export async function startSession(
     familyId: session.id,
     parentId: null,
     createdAt: now,
+    familyExpiresAt: input.familyExpiresAt,
   });
   if (input.rehashedPassword === undefined) {
     await insert;
@@ -58,9 +72,11 @@ export async function findSessionByTokenHash(
       userId: sessions.userId,
       familyId: sessions.familyId,
       expiresAt: sessions.expiresAt,
+      familyExpiresAt: sessions.familyExpiresAt,
       rotatedAt: sessions.rotatedAt,
       revokedAt: sessions.revokedAt,
       userActive: users.isActive,
+      tokenGeneration: users.tokenGeneration,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -69,9 +85,16 @@ export async function findSessionByTokenHash(
   return row;
 }
 
-// The child copies user and family from its parent inside the INSERT ... SELECT, whose WHERE
-// is the guard: the row is only written when the parent is still in the stated condition.
-// The selection is keyed by column name; drizzle refuses one that does not match the table.
+/** Neither revoked nor past its sliding expiry or its family's absolute end. */
+const usable = (now: Date, table: 'p' | 'sessions') => {
+  const t = sql.raw(table);
+  return sql`${t}.revoked_at is null and ${t}.expires_at > ${now.getTime()} and ${t}.family_expires_at > ${now.getTime()}`;
+};
+
+// The child copies user, family and the family's end from its parent inside the INSERT ...
+// SELECT, whose WHERE is the guard: the row is only written when the parent is still in the
+// stated condition. The selection is keyed by column name; drizzle refuses one that does not
+// match the table.
 const parent = alias(sessions, 'p');
 const insertChild = (db: Database, parentId: string, child: NewSession, now: Date, guard: SQL) =>
   db.insert(sessions).select(
@@ -87,11 +110,11 @@ const insertChild = (db: Database, parentId: string, child: NewSession, now: Dat
         revokedAt: sql`null`.as('revoked_at'),
         userAgent: sql`${child.userAgent}`.as('user_agent'),
         createdAt: sql`${now.getTime()}`.as('created_at'),
+        familyExpiresAt: parent.familyExpiresAt,
+        graceUsedAt: sql`null`.as('grace_used_at'),
       })
       .from(parent)
-      .where(
-        sql`${parent.id} = ${parentId} and ${parent.revokedAt} is null and ${parent.expiresAt} > ${now.getTime()} and ${guard}`,
-      ),
+      .where(sql`${parent.id} = ${parentId} and ${usable(now, 'p')} and ${guard}`),
   );
 
 /**
@@ -122,33 +145,59 @@ export async function rotateSession(
 }
 
 /**
- * The grace rule: a token rotated at or after `graceStart` may refresh once more (it then has
- * two children). Counting children in the same statement keeps "once" true under a race.
+ * The grace rule: a token rotated at or after `graceStart` may be replayed once more. The
+ * replay gets an access token only (no child session), so it cannot branch the family;
+ * marking it in the same statement keeps "once" true under a race.
  */
-export async function rotateWithinGrace(
+export async function spendGraceReplay(
   db: Database,
-  parentId: string,
-  child: NewSession,
+  sessionId: string,
   now: Date,
   graceStart: Date,
 ): Promise<boolean> {
-  const result = await insertChild(
-    db,
-    parentId,
-    child,
-    now,
-    sql`p.rotated_at >= ${graceStart.getTime()} and (select count(*) from ${sessions} c
-      where c.family_id = p.family_id and c.parent_id = p.id) = 1`,
-  );
+  const result = await db
+    .update(sessions)
+    .set({ graceUsedAt: now })
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.graceUsedAt),
+        sql`${sessions.rotatedAt} >= ${graceStart.getTime()}`,
+        usable(now, 'sessions'),
+      ),
+    );
   return changedRows(result) === 1;
 }
 
-/** Revokes every session of one family (one login and all its rotations). */
-export async function revokeFamily(db: Database, familyId: string, now: Date): Promise<void> {
-  await db
+const revokeFamilyStatement = (db: Database, familyId: string, now: Date) =>
+  db
     .update(sessions)
     .set({ revokedAt: now })
     .where(and(eq(sessions.familyId, familyId), isNull(sessions.revokedAt)));
+
+/** Revokes every session of one family (one login and all its rotations). */
+export async function revokeFamily(db: Database, familyId: string, now: Date): Promise<void> {
+  await revokeFamilyStatement(db, familyId, now);
+}
+
+/**
+ * A spent refresh token came back: someone holds a copy. Revokes its family and retires
+ * every access token of the user, in one batch.
+ */
+export async function revokeReusedFamily(
+  db: Database,
+  session: { familyId: string; userId: string },
+  now: Date,
+): Promise<void> {
+  await db.batch([
+    revokeFamilyStatement(db, session.familyId, now),
+    retireAccessTokens(db, session.userId),
+  ]);
+}
+
+/** Log out everywhere: every session of the user and every access token, in one batch. */
+export async function revokeEverySession(db: Database, userId: string, now: Date): Promise<void> {
+  await db.batch([revokeUserSessions(db, userId, now), retireAccessTokens(db, userId)]);
 }
 
 /** Revokes every session of a user, or every one but `keepFamilyId`; a statement for a batch. */

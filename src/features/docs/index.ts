@@ -3,6 +3,7 @@ import { EtagHeader, notModifiedResponse } from '../../lib/etag';
 import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
 import { problemResponses } from '../../lib/openapi';
 import { createRouter } from '../../lib/router';
+import { serveStaticAsset } from '../../lib/static-assets';
 
 export const DOCS_ASSET_BASE = '/docs/assets';
 
@@ -39,4 +40,7 @@ const getDocs = createRoute({
   },
 });
 
-export const docsRouter = createRouter().openapi(getDocs, (c) => selfOnlyHtmlPage(c, page));
+export const docsRouter = createRouter()
+  .openapi(getDocs, (c) => selfOnlyHtmlPage(c, page))
+  .get(`${DOCS_ASSET_BASE}/*`, serveStaticAsset)
+  .get('/docs/init.js', serveStaticAsset);

@@ -2,6 +2,8 @@ import { accepts } from 'hono/accepts';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../env';
 import { htmlDocument, selfOnlyHtmlPage } from '../../lib/html-page';
+import { createRouter } from '../../lib/router';
+import { serveStaticAsset } from '../../lib/static-assets';
 
 const GRAPHIQL_ASSET_BASE = '/graphql/assets';
 
@@ -39,3 +41,8 @@ export const graphiqlPage = createMiddleware<AppEnv>(async (c, next) => {
   c.header('Vary', 'Accept');
   return selfOnlyHtmlPage(c, page);
 });
+
+/** GraphiQL's static files, through the Worker (wrangler.toml `run_worker_first`). */
+export const graphiqlAssetsRouter = createRouter()
+  .get(`${GRAPHIQL_ASSET_BASE}/*`, serveStaticAsset)
+  .get('/graphql/init.js', serveStaticAsset);

@@ -25,7 +25,8 @@ export type GraphQLContext = {
 };
 
 /** A User as resolvers pass it on: a user row joined with its profile. */
-export type UserNode = Omit<ProfileRow, 'updatedAt'>;
+// The GraphQL Profile has no avatar thumbnail (yet), so rows without it (the viewer's) fit too.
+export type UserNode = Omit<ProfileRow, 'updatedAt' | 'avatarThumbnailKey'>;
 
 export interface LikesPageKey {
   postId: string;

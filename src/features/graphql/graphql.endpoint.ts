@@ -16,7 +16,8 @@ import { createHandler, type OperationArgs, type RequestParams } from 'graphql-h
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { toApiError } from '../../lib/errors';
-import { clientIp } from '../../lib/rate-limit';
+import { JSON_MEDIA_TYPE, parseMediaType } from '../../lib/media-type';
+import { clientAddress } from '../../lib/rate-limit';
 import { createContext, type GraphQLContext } from './graphql.context';
 import { type ErrorScope, formatError, requestError } from './graphql.errors';
 import { checkLimits, GRAPHQL_LIMITS, isTokenLimitError } from './graphql.limits';
@@ -94,11 +95,9 @@ function parseParams(method: string, url: string, contentType: string, body: str
       throw codedError('Unparsable URL', 'malformed_query_string');
     }
   } else {
-    const [mediaType, charset = 'charset=utf-8'] = contentType
-      .replace(/\s/g, '')
-      .toLowerCase()
-      .split(';');
-    if (mediaType !== 'application/json' || charset !== 'charset=utf-8') {
+    const mediaType = parseMediaType(contentType);
+    const charset = mediaType?.parameters.charset?.toLowerCase() ?? 'utf-8';
+    if (mediaType?.essence !== JSON_MEDIA_TYPE || charset !== 'utf-8') {
       return [null, { status: 415, statusText: 'Unsupported Media Type' }] as const;
     }
     let parsed: unknown;
@@ -248,7 +247,7 @@ async function prepare(
   if (refused) return [refused];
   if (c.req.method === 'GET' && operation.operation === 'mutation') return mutationOverGet();
   if (persisted && params.query !== '') {
-    await registerPersistedQuery(c.env, clientIp(c), persisted, query);
+    await registerPersistedQuery(c.env, clientAddress(c), persisted, query);
   }
   return {
     schema,

@@ -154,7 +154,7 @@ export const graphqlPost = createRoute({
   operationId: 'graphqlPost',
   tags: TAGS,
   summary: 'Run a GraphQL query or mutation',
-  description: `GraphQL over HTTP (the GraphQL-over-HTTP specification): \`{ query, variables?, operationName?, extensions? }\` as JSON, one operation per request (a JSON array is refused). Same bearer token, ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts \`first\` × its children), 5000 tokens. ${SCHEMA_LINK}`,
+  description: `GraphQL over HTTP (the GraphQL-over-HTTP specification): \`{ query, variables?, operationName?, extensions? }\` as JSON, one operation per request (a JSON array is refused). Signing in is optional: anonymous callers read public data; with the same bearer token as REST, \`viewer\`, \`likedByViewer\` and mutations act as that user. Same ids, rules, error codes and rate limits as REST. Limits, checked before anything runs: depth 10, 30 aliases, cost 5000 (each connection counts \`first\` × its children), 5000 tokens. ${SCHEMA_LINK}`,
   security: [{}, ...bearerSecurity],
   request: {
     body: {
@@ -196,7 +196,7 @@ export const graphqlGet = createRoute({
   operationId: 'graphqlGet',
   tags: TAGS,
   summary: 'Run a GraphQL query from the URL',
-  description: `Queries only (a mutation is 405 with \`Allow: POST\`): the parameters in the query string, so persisted queries (\`extensions\` with the hash alone) make short, cacheable GETs. With \`Accept: text/html\` a browser gets GraphiQL instead. ${SCHEMA_LINK}`,
+  description: `Queries only (a mutation is 405 with \`Allow: POST\`): the parameters in the query string, so persisted queries (\`extensions\` with the hash alone) make short, cacheable GETs. Signing in is optional, as for POST. With \`Accept: text/html\` a browser gets GraphiQL instead. ${SCHEMA_LINK}`,
   security: [{}, ...bearerSecurity],
   request: { query: GraphQLQueryParams },
   responses: {

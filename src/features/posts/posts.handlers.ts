@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { edgeCachePurge } from '../../lib/edge-cache';
+import { setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { isMultipart } from '../../lib/media-type';
@@ -79,7 +80,9 @@ export const updatePost: RouteHandler<typeof routes.updatePost, AppEnv> = async 
     ifMatch,
     origin: originOf(c),
   });
-  return c.json(renderPost(originOf(c), post), 200);
+  const view = renderPost(originOf(c), post);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };
 
 export const deletePost: RouteHandler<typeof routes.deletePost, AppEnv> = async (c) => {

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireWriter } from '../../lib/auth';
+import { optionalAuth, requireWriter } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
 import { createdHeaders, IdempotencyKeyHeaderSchema } from '../../lib/idempotency';
 import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
@@ -34,8 +34,9 @@ export const listPosts = createRoute({
   tags: TAGS,
   summary: 'List posts, newest first',
   description:
-    'Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. `?author=` keeps one user\'s posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.',
+    'Keyset pagination over (created_at, id), newest first and stable under concurrent inserts: follow `next_cursor` or the `Link: rel="next"` header. Signing in is optional: with a bearer token, `liked_by_me` says whether you like each post (false for anonymous callers). `?author=` keeps one user\'s posts; `?liked_by=` keeps the posts a user likes, ordered by when they were liked. An unknown username gives an empty list. `like_count` and `liked_by_me` come from the same single query as the page.',
   security: optionalBearer,
+  middleware: [optionalAuth] as const,
   request: { query: ListPostsQuery },
   responses: {
     200: jsonWithHeaders(PostListSchema, 'One page of posts.', {
@@ -84,8 +85,9 @@ export const getPost = createRoute({
   tags: TAGS,
   summary: 'Read one post',
   description:
-    'The post with its author, image and like count. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.',
+    'The post with its author, image and like count. Signing in is optional: with a bearer token, `liked_by_me` says whether you like it. Its ETag changes whenever `like_count` or `liked_by_me` would, so If-None-Match revalidation stays exact.',
   security: optionalBearer,
+  middleware: [optionalAuth] as const,
   request: { params: PostIdParams },
   responses: {
     200: jsonWithHeaders(PostSchema, 'The post.', { ...EtagHeader, ...VaryHeader }),
@@ -110,7 +112,7 @@ export const updatePost = createRoute({
     body: jsonBody(UpdatePostBody, 'The new body.'),
   },
   responses: {
-    200: jsonWithHeaders(PostSchema, 'The post after the edit.'),
+    200: jsonWithHeaders(PostSchema, 'The post after the edit.', EtagHeader),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
   },
 });

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { edgeCachePurge, profileCachePaths } from '../../lib/edge-cache';
-import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt } from '../../lib/etag';
+import { assertIfMatch, expectedUpdatedAt, nextUpdatedAt, setEtag } from '../../lib/etag';
 import { originOf } from '../../lib/media-urls';
 import { conflict, notFound, preconditionFailed } from '../../lib/problem';
 import { createRouter } from '../../lib/router';
@@ -83,7 +83,9 @@ export const putMyAvatar: RouteHandler<typeof routes.putMyAvatar, AppEnv> = asyn
   const profile = await findProfileByUserId(db, userId);
   if (!profile) throw profileNotFound();
   edgeCachePurge(c)(profileCachePaths(profile.username));
-  return c.json(renderProfile(originOf(c), profile), 200);
+  const view = renderProfile(originOf(c), profile);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };
 
 export const deleteMyAvatar: RouteHandler<typeof routes.deleteMyAvatar, AppEnv> = async (c) => {

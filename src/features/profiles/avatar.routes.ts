@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireWriter } from '../../lib/auth';
-import { IfMatchHeaderSchema } from '../../lib/etag';
-import { bearerSecurity, jsonContent, problemResponses } from '../../lib/openapi';
+import { EtagHeader, IfMatchHeaderSchema } from '../../lib/etag';
+import { bearerSecurity, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { MAX_IMAGE_BYTES } from '../../lib/uploads';
 import { limitWrites } from '../../lib/write-limit';
 import { ProfileSchema } from './profiles.schemas';
@@ -45,7 +45,7 @@ export const putMyAvatar = createRoute({
   middleware: [requireWriter, limitWrites] as const,
   request: { headers: IfMatchHeaderSchema, body: AvatarUploadBody },
   responses: {
-    200: jsonContent(ProfileSchema, 'The profile with its new avatar_url.'),
+    200: jsonWithHeaders(ProfileSchema, 'The profile with its new avatar_url.', EtagHeader),
     ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
   },
 });

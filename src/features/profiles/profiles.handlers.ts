@@ -2,11 +2,17 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { edgeCachePurge } from '../../lib/edge-cache';
+import { setEtag } from '../../lib/etag';
 import { listScopes } from '../../lib/list-scopes';
 import { originOf } from '../../lib/media-urls';
 import { keysetPage } from '../../lib/pagination';
+import { notFound } from '../../lib/problem';
 import { editProfile, profileNotFound } from './profiles.actions';
-import { findProfileByUsername, listProfiles as selectProfilePage } from './profiles.queries';
+import {
+  findProfileByUserId,
+  findProfileByUsername,
+  listProfiles as selectProfilePage,
+} from './profiles.queries';
 import type * as routes from './profiles.routes';
 import { renderProfile } from './profiles.view';
 
@@ -31,6 +37,12 @@ export const getProfile: RouteHandler<typeof routes.getProfile, AppEnv> = async 
   return c.json(renderProfile(originOf(c), row), 200);
 };
 
+export const getMyProfile: RouteHandler<typeof routes.getMyProfile, AppEnv> = async (c) => {
+  const row = await findProfileByUserId(c.get('db'), currentUser(c).userId);
+  if (!row) throw notFound('The signed-in account has no profile.', 'profile_not_found');
+  return c.json(renderProfile(originOf(c), row), 200);
+};
+
 export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv> = async (c) => {
   const { 'if-match': ifMatch } = c.req.valid('header');
   const profile = await editProfile(c.get('db'), edgeCachePurge(c), currentUser(c).userId, {
@@ -38,5 +50,7 @@ export const updateMyProfile: RouteHandler<typeof routes.updateMyProfile, AppEnv
     ifMatch,
     origin: originOf(c),
   });
-  return c.json(renderProfile(originOf(c), profile), 200);
+  const view = renderProfile(originOf(c), profile);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };

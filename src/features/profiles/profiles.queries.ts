@@ -3,7 +3,7 @@ import type { Database } from '../../db/client';
 import { keysetBefore } from '../../db/keyset';
 import { startsWithIgnoringCase } from '../../db/prefix';
 import { affectedRows } from '../../db/result';
-import { profiles, users } from '../../db/schema';
+import { images, profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
@@ -14,12 +14,17 @@ const profileColumns = {
   bio: profiles.bio,
   city: profiles.city,
   avatarKey: profiles.avatarKey,
+  avatarThumbnailKey: images.thumbnailKey,
   postCount: profiles.postCount,
   updatedAt: profiles.updatedAt,
 };
 
 function selectProfiles(db: Database) {
-  return db.select(profileColumns).from(users).innerJoin(profiles, eq(profiles.userId, users.id));
+  return db
+    .select(profileColumns)
+    .from(users)
+    .innerJoin(profiles, eq(profiles.userId, users.id))
+    .leftJoin(images, eq(images.key, profiles.avatarKey));
 }
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfileByUsername>>>;

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireWriter } from '../../lib/auth';
+import { requireAuth, requireWriter } from '../../lib/auth';
 import { EtagHeader, IfMatchHeaderSchema, notModifiedResponse } from '../../lib/etag';
 import { bearerSecurity, jsonBody, jsonWithHeaders, problemResponses } from '../../lib/openapi';
 import { LinkHeader } from '../../lib/pagination';
@@ -30,6 +30,23 @@ export const listProfiles = createRoute({
     }),
     ...notModifiedResponse,
     ...problemResponses(400, 401, 422),
+  },
+});
+
+export const getMyProfile = createRoute({
+  method: 'get',
+  path: '/me',
+  operationId: 'getMyProfile',
+  tags: TAGS,
+  summary: 'Read your own profile',
+  description:
+    "The caller's profile, exactly as GET /profiles/{username} shows it to anyone, with the same ETag (use it as If-Match on PATCH /profiles/me).",
+  security: bearerSecurity,
+  middleware: [requireAuth] as const,
+  responses: {
+    200: jsonWithHeaders(ProfileSchema, 'Your profile.', EtagHeader),
+    ...notModifiedResponse,
+    ...problemResponses(401, 404),
   },
 });
 
@@ -64,7 +81,7 @@ export const updateMyProfile = createRoute({
     body: jsonBody(UpdateProfileBody, 'The fields to change.'),
   },
   responses: {
-    200: jsonWithHeaders(ProfileSchema, 'The profile after the edit.'),
+    200: jsonWithHeaders(ProfileSchema, 'The profile after the edit.', EtagHeader),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422),
   },
 });

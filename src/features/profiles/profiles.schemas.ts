@@ -15,6 +15,11 @@ export const ProfileSchema = z
       description: 'The avatar image, or null when none is set.',
       example: null,
     }),
+    avatar_thumbnail_url: z.url().nullable().openapi({
+      description:
+        'A small WebP of the avatar; null when no avatar is set, and for a short while after an upload until the thumbnail is made.',
+      example: null,
+    }),
     post_count: z.number().int().min(0).openapi({ example: 12 }),
     created_at: z.iso.datetime().openapi({ example: '2026-08-01T09:30:00.000Z' }),
   })

@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env';
 import { currentUser } from '../../lib/auth';
 import { edgeCachePurge } from '../../lib/edge-cache';
+import { setEtag } from '../../lib/etag';
 import { respondCreated } from '../../lib/idempotency';
 import { listScopes } from '../../lib/list-scopes';
 import { originOf } from '../../lib/media-urls';
@@ -65,7 +66,9 @@ export const updateStatus: RouteHandler<typeof routes.updateStatus, AppEnv> = as
     ifMatch,
     origin: originOf(c),
   });
-  return c.json(renderStatus(originOf(c), status), 200);
+  const view = renderStatus(originOf(c), status);
+  await setEtag(c, view);
+  return c.json(view, 200);
 };
 
 export const deleteStatus: RouteHandler<typeof routes.deleteStatus, AppEnv> = async (c) => {

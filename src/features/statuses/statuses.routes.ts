@@ -93,7 +93,7 @@ export const updateStatus = createRoute({
     body: jsonBody(UpdateStatusBody, 'The new content.'),
   },
   responses: {
-    200: jsonWithHeaders(StatusSchema, 'The status after the edit.'),
+    200: jsonWithHeaders(StatusSchema, 'The status after the edit.', EtagHeader),
     ...problemResponses(400, 401, 403, 404, 412, 413, 415, 422, 429),
   },
 });

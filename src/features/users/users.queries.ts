@@ -1,13 +1,15 @@
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { likes, oneTimeTokens, posts, profiles, users } from '../../db/schema';
+import { likes, posts, profiles, users } from '../../db/schema';
 import type { UserRow } from '../../lib/accounts';
+import { insertOneTimeToken, type NewOneTimeToken, spendTokens } from '../../lib/one-time-tokens';
 
 export async function findUser(db: Database, userId: string): Promise<UserRow | undefined> {
   const [row] = await db
     .select({
       id: users.id,
       email: users.email,
+      pendingEmail: users.pendingEmail,
       username: users.username,
       emailVerified: users.emailVerified,
       isAdmin: users.isAdmin,
@@ -24,18 +26,35 @@ export async function findUser(db: Database, userId: string): Promise<UserRow | 
   return row;
 }
 
+/** True when another account uses this address (case-insensitively, on the unique index). */
+export async function emailTakenByAnother(
+  db: Database,
+  email: string,
+  userId: string,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(sql`lower(${users.email}) = lower(${email})`, ne(users.id, userId)))
+    .limit(1);
+  return row !== undefined;
+}
+
 export interface AccountChanges {
   username?: string;
-  /** The email as typed; may only re-case the current address. */
-  email?: string;
-  /** Present when the address really changes: it becomes unverified and gets this token. */
-  verification?: { id: string; tokenHash: string; expiresAt: Date };
+  /** The current address in other letter case. */
+  recasedEmail?: string;
+  /** A new address to hold until verified, or null to drop the pending one. */
+  pendingEmail?: string | null;
+  /** With a new pending address: the token mailed to it. */
+  verification?: NewOneTimeToken;
 }
 
 /**
- * Changes username and/or email in one batch. A new address is unverified, and tokens sent to
- * the old one stop working, so they can never verify the new one. A taken name fails the
- * batch on the case-insensitive unique indexes.
+ * Changes username and/or email in one batch. A change of the pending address spends every
+ * unused token of the account (resets and verifications), so nothing mailed before can act
+ * on the new state; the one new token is for the new address. A taken username fails the
+ * batch on the case-insensitive unique index.
  */
 export async function updateAccount(
   db: Database,
@@ -43,38 +62,29 @@ export async function updateAccount(
   changes: AccountChanges,
   now: Date,
 ): Promise<void> {
-  const { username, email, verification } = changes;
+  const { username, recasedEmail, pendingEmail, verification } = changes;
   const update = db
     .update(users)
     .set({
       updatedAt: now,
       ...(username !== undefined ? { username } : {}),
-      ...(email !== undefined ? { email } : {}),
-      ...(verification ? { emailVerified: false } : {}),
+      ...(recasedEmail !== undefined ? { email: recasedEmail } : {}),
+      ...(pendingEmail !== undefined ? { pendingEmail } : {}),
     })
     .where(eq(users.id, userId));
-  if (!verification) {
+  if (pendingEmail === undefined) {
     await update;
+    return;
+  }
+  const spend = spendTokens(db, userId, 'all', now);
+  if (!verification) {
+    await db.batch([update, spend]);
     return;
   }
   await db.batch([
     update,
-    db
-      .update(oneTimeTokens)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(oneTimeTokens.userId, userId),
-          eq(oneTimeTokens.purpose, 'email_verification'),
-          isNull(oneTimeTokens.usedAt),
-        ),
-      ),
-    db.insert(oneTimeTokens).values({
-      ...verification,
-      userId,
-      purpose: 'email_verification',
-      createdAt: now,
-    }),
+    spend,
+    insertOneTimeToken(db, userId, 'email_verification', verification, now),
   ]);
 }
 
