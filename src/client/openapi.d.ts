@@ -2205,9 +2205,9 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "Missing, invalid or expired credentials.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout-all",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "unauthenticated"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2226,7 +2226,7 @@ export interface operations {
                      *       "title": "Unprocessable Content",
                      *       "status": 422,
                      *       "detail": "Well-formed but invalid: see `errors`, one entry per field (unknown body fields and query parameters included).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout-all",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "validation_failed"
                      *     }
@@ -2247,7 +2247,7 @@ export interface operations {
                      *       "title": "Internal Server Error",
                      *       "status": 500,
                      *       "detail": "Unexpected error. The body never shows internals; quote request_id when reporting.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/logout-all",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "internal_error"
                      *     }
@@ -2786,9 +2786,9 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflict with the current state (a duplicate, or a request still in flight).",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/auth/verify-email",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "idempotency_key_in_flight"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3166,7 +3166,7 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request body is not valid JSON.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "malformed_body"
                      *     }
@@ -3210,9 +3210,9 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "Authenticated, but not allowed to do this.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
-                     *       "code": "example"
+                     *       "code": "email_not_verified"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3252,7 +3252,7 @@ export interface operations {
                      *       "title": "Content Too Large",
                      *       "status": 413,
                      *       "detail": "The request body is larger than 65536 bytes.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "payload_too_large"
                      *     }
@@ -3273,7 +3273,7 @@ export interface operations {
                      *       "title": "Unsupported Media Type",
                      *       "status": 415,
                      *       "detail": "This operation does not take text/plain. Send the body as application/json.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "unsupported_media_type"
                      *     }
@@ -3317,7 +3317,7 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Rate limited: retry after the number of seconds in Retry-After.",
-                     *       "instance": "/api/v1/example",
+                     *       "instance": "/api/v1/users/me",
                      *       "request_id": "01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11",
                      *       "code": "rate_limited"
                      *     }
