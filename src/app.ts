@@ -19,7 +19,12 @@ import { profilesRouter } from './features/profiles';
 import { statusesRouter } from './features/statuses';
 import { usersRouter } from './features/users';
 import { optionalAuth, sendsBearer } from './lib/auth';
-import { BOOKMARK_HEADER, documentBookmarkHeader, sessionStart } from './lib/bookmark';
+import {
+  BOOKMARK_HEADER,
+  registerBookmarkComponents,
+  sessionStart,
+  withBookmarkHeader,
+} from './lib/bookmark';
 import { callerCaching } from './lib/caching';
 import { edgeCache } from './lib/edge-cache';
 import { onError, problemResponse } from './lib/errors';
@@ -182,7 +187,7 @@ export function createApp() {
   app.route(`${API_PREFIX}/images`, imagesRouter);
   app.route(`${API_PREFIX}/admin`, adminRouter);
   app.route('/', graphqlRouter);
-  documentBookmarkHeader(app.openAPIRegistry);
+  registerBookmarkComponents(app.openAPIRegistry);
 
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
     type: 'http',
@@ -200,8 +205,10 @@ export function createApp() {
 
   app.get('/openapi.json', (c) =>
     c.json(
-      withOperationProblemExamples(
-        app.getOpenAPI31Document(documentInfo(new URL(c.req.url).origin)),
+      withBookmarkHeader(
+        withOperationProblemExamples(
+          app.getOpenAPI31Document(documentInfo(new URL(c.req.url).origin)),
+        ),
       ),
     ),
   );

@@ -46,32 +46,18 @@ const BOOKMARK_COMPONENT = 'D1Bookmark';
 const BOOKMARK_DESCRIPTION =
   'D1 read replication: the session bookmark after this request (present when the database is D1 and the request used it). Send it back as the X-D1-Bookmark request header on later reads to read your own writes from any replica.';
 
-interface DocumentedResponse {
-  headers?: unknown;
-  [key: string]: unknown;
-}
-
-interface DocumentedRoute {
-  method: string;
-  responses: Record<string, DocumentedResponse>;
-  parameters?: unknown[];
-}
-
-interface BookmarkRegistry {
-  definitions: ReadonlyArray<{ type: string; route?: unknown }>;
-  registerComponent(type: 'headers' | 'parameters', name: string, component: object): unknown;
-}
+type JsonObject = Record<string, unknown>;
 
 const isReference = (value: unknown) =>
   typeof value === 'object' && value !== null && '$ref' in value;
 
-/**
- * Documents the bookmark once for the whole API: a response header component referenced
- * from every response of every route, and a request header parameter on every read. Call
- * it after all routers are mounted. Only the app's own copies of the route entries change
- * (mounting copies them), and running it twice adds nothing twice.
- */
-export function documentBookmarkHeader(registry: BookmarkRegistry) {
+const HEADER_REF = { $ref: `#/components/headers/${BOOKMARK_COMPONENT}` };
+const PARAMETER_REF = { $ref: `#/components/parameters/${BOOKMARK_COMPONENT}` };
+
+/** The bookmark's header and parameter components, through the registry's public API. */
+export function registerBookmarkComponents(registry: {
+  registerComponent(type: 'headers' | 'parameters', name: string, component: object): unknown;
+}) {
   registry.registerComponent('headers', BOOKMARK_COMPONENT, {
     description: BOOKMARK_DESCRIPTION,
     schema: {
@@ -87,28 +73,62 @@ export function documentBookmarkHeader(registry: BookmarkRegistry) {
       'The X-D1-Bookmark of an earlier response: this read is then served by a replica at least that recent. Ignored when malformed, and on requests that write (those go to the primary).',
     schema: { type: 'string', maxLength: MAX_BOOKMARK_LENGTH },
   });
-  const headerRef = { $ref: `#/components/headers/${BOOKMARK_COMPONENT}` };
-  const parameterRef = { $ref: `#/components/parameters/${BOOKMARK_COMPONENT}` };
+}
 
-  for (const definition of registry.definitions) {
-    if (definition.type !== 'route') continue;
-    const route = definition.route as DocumentedRoute;
-    route.responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, response]) => {
-        if (isReference(response)) return [status, response];
-        const headers = response.headers;
-        // Zod-object headers are left alone: none of ours use them, and merging would need zod.
-        if (headers && typeof headers === 'object' && 'shape' in headers) return [status, response];
-        return [
-          status,
-          { ...response, headers: { ...(headers ?? {}), [BOOKMARK_HEADER]: headerRef } },
-        ];
-      }),
-    );
-    if (READ_METHODS.has(route.method.toUpperCase())) {
-      const parameters = route.parameters ?? [];
-      const present = parameters.some((p) => (p as { $ref?: string }).$ref === parameterRef.$ref);
-      if (!present) route.parameters = [...parameters, parameterRef];
-    }
-  }
+function withBookmarkResponseHeader(response: JsonObject): JsonObject {
+  if (isReference(response)) return response;
+  const { description, headers, ...rest } = response;
+  return {
+    description,
+    headers: { ...((headers as JsonObject | undefined) ?? {}), [BOOKMARK_HEADER]: HEADER_REF },
+    ...rest,
+  };
+}
+
+function withBookmarkParameter(operation: JsonObject): JsonObject {
+  const parameters = (operation.parameters as JsonObject[] | undefined) ?? [];
+  if (parameters.some((p) => p.$ref === PARAMETER_REF.$ref)) return operation;
+  const entries = Object.entries(operation).filter(([key]) => key !== 'parameters');
+  // First among the parameters, where the generator lists referenced ones; the key itself
+  // goes before the request body and the responses.
+  const at = entries.findIndex(([key]) => key === 'requestBody' || key === 'responses');
+  entries.splice(at === -1 ? entries.length : at, 0, [
+    'parameters',
+    [PARAMETER_REF, ...parameters],
+  ]);
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Documents the bookmark once for the whole API, on the generated document: a response header
+ * on every response of every operation, and a request header parameter on every read.
+ */
+export function withBookmarkHeader<T extends { paths?: Record<string, unknown> }>(document: T): T {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths ?? {}).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item as JsonObject).map(([method, value]) => {
+          const operation = value as JsonObject;
+          if (typeof operation !== 'object' || !operation || !('responses' in operation)) {
+            return [method, value];
+          }
+          const responses = Object.fromEntries(
+            Object.entries(operation.responses as JsonObject).map(([status, response]) => [
+              status,
+              withBookmarkResponseHeader(response as JsonObject),
+            ]),
+          );
+          const withHeaders = { ...operation, responses };
+          return [
+            method,
+            READ_METHODS.has(method.toUpperCase())
+              ? withBookmarkParameter(withHeaders)
+              : withHeaders,
+          ];
+        }),
+      ),
+    ]),
+  );
+  return { ...document, paths };
 }
