@@ -93,6 +93,22 @@ export function checkField<T extends z.ZodType>(
 const validate = (target: Exclude<Target, 'json' | 'form'>, schema: z.ZodType) =>
   validator(target, (value) => parseRequestPart(schema, value, target));
 
+/** A form's parts and whether each is required, from a zod object or a plain JSON Schema. */
+function formParts(schema: unknown): [name: string, required: boolean][] {
+  if (schema instanceof z.ZodObject) {
+    return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, part]) => [
+      name,
+      !part.safeParse(undefined).success,
+    ]);
+  }
+  if (!schema || typeof schema !== 'object' || !('properties' in schema)) return [];
+  const { properties, required = [] } = schema as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.keys(properties ?? {}).map((name) => [name, required.includes(name)]);
+}
+
 /**
  * "application/json", or "multipart/form-data with a `file` part": what a body may be, in the
  * words of a 415 detail, from the media types the route declares.
@@ -101,12 +117,12 @@ function describeAcceptedBodies(body: RequestBody): string {
   return Object.entries(body.content)
     .map(([type, media]) => {
       const schema = media && 'schema' in media ? media.schema : undefined;
-      if (type !== MULTIPART_MEDIA_TYPE || !schema || !('properties' in schema)) return type;
-      const required: string[] = 'required' in schema ? (schema.required ?? []) : [];
-      const parts = Object.keys(schema.properties ?? {}).map((name) =>
-        required.includes(name) ? `a \`${name}\` part` : `an optional \`${name}\` part`,
+      const parts = type === MULTIPART_MEDIA_TYPE ? formParts(schema) : [];
+      if (parts.length === 0) return type;
+      const named = parts.map(([name, required]) =>
+        required ? `a \`${name}\` part` : `an optional \`${name}\` part`,
       );
-      return `${type} with ${parts.join(' and ')}`;
+      return `${type} with ${named.join(' and ')}`;
     })
     .join(', or ');
 }

@@ -49,6 +49,11 @@ export const listPosts = createRoute({
   },
 });
 
+const createPostJson = jsonBody(
+  CreatePostBody,
+  'The new post: JSON, or multipart/form-data with an image.',
+);
+
 export const createPost = createRoute({
   method: 'post',
   path: '/',
@@ -61,7 +66,10 @@ export const createPost = createRoute({
   middleware: [requireWriter, limitWrites] as const,
   request: {
     headers: IdempotencyKeyHeaderSchema,
-    body: jsonBody(CreatePostBody, 'The new post: JSON, or multipart/form-data with an image.'),
+    body: {
+      ...createPostJson,
+      content: { ...createPostJson.content, 'multipart/form-data': CreatePostMultipart },
+    },
   },
   responses: {
     201: jsonWithHeaders(
@@ -72,11 +80,6 @@ export const createPost = createRoute({
     ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
-
-// Documented, not typed: a non-zod schema among the body's media types would erase the JSON
-// input type of the handler, and a zod one would have the form buffered whole instead of
-// streamed with its limit by createPostFromForm.
-Object.assign(createPost.request.body.content, { 'multipart/form-data': CreatePostMultipart });
 
 export const getPost = createRoute({
   method: 'get',
