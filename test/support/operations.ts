@@ -1,5 +1,4 @@
 import { exports } from 'cloudflare:workers';
-import { get } from './http';
 
 /**
  * The operations of the OpenAPI document as this Worker serves it, with a request for each
@@ -105,7 +104,7 @@ export interface DocumentedOperation {
 }
 
 const SAMPLE_PATH_PARAMS: Record<string, string> = {
-  id: '01938f0e-7c8a-7bbb-8c1e-3b1f0f9d2a11',
+  id: EXAMPLE_ID,
   username: 'nobody_here',
   key: 'u%2Fnone.png',
 };
@@ -118,7 +117,7 @@ export const samplePath = (template: string) =>
  * shape (see GRAPHQL.md) rather than as problem details.
  */
 export async function restOperations(): Promise<DocumentedOperation[]> {
-  const { body: doc } = await get('/openapi.json');
+  const doc = await servedDocument();
   return Object.entries<Record<string, Record<string, any>>>(doc.paths)
     .filter(([path]) => !path.startsWith('/graphql'))
     .flatMap(([path, item]) =>
