@@ -30,7 +30,7 @@ import { edgeCache } from './lib/edge-cache';
 import { onError, problemResponse } from './lib/errors';
 import { entityTags } from './lib/etag';
 import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
-import { BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
+import { API_PREFIX, BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
 import { payloadTooLarge } from './lib/problem';
 import { withOperationProblemExamples } from './lib/problem-examples';
 import { requestId } from './lib/request-id';
@@ -38,7 +38,7 @@ import { requestLog } from './lib/request-log';
 import { declaredBodyTypes } from './lib/request-validation';
 import { createRouter, unmatchedRoute } from './lib/router';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 
 const API_DESCRIPTION = [
   'A blogging and social API on Cloudflare Workers: accounts, profiles, statuses, posts with images, likes, and an admin surface. Errors are RFC 9457 problem details with a stable `code`.',

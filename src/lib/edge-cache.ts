@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { BOOKMARK_HEADER } from './bookmark';
 import { etagOfBytes } from './etag';
+import { API_PREFIX } from './openapi';
 import { PAGE_LIMIT_DEFAULT } from './pagination';
 import { REFRESH_COOKIE_NAME } from './refresh-cookie';
 import { executionContext } from './request-log';
@@ -12,8 +13,6 @@ import { executionContext } from './request-log';
  * serves the request. A write purges, in its own location, the keys it changes (see the
  * `*CachePaths` helpers below); other locations converge within EDGE_CACHE_SECONDS.
  */
-
-const API_PREFIX = '/api/v1';
 
 // The reads that are the same for every anonymous caller: posts, a post and its likes,
 // profiles and a profile (`me` is the caller's own), statuses and a status.

@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { statusTitle } from './problem';
 
+/** Where the REST API lives; /graphql, /docs, /health and /openapi.json sit at the root. */
+export const API_PREFIX = '/api/v1';
+
 export const BEARER = 'bearerAuth';
 export const REFRESH_COOKIE_SCHEME = 'refreshCookie';
 export const bearerSecurity = [{ [BEARER]: [] }];
