@@ -55,9 +55,15 @@ function routeKey(c: Context): string | undefined {
  */
 export function callerCaching(registry: () => OpenAPIRegistry) {
   let index: Map<string, RouteAudience> | undefined;
+  let indexed = 0;
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    index ??= audienceIndex(registry());
+    // Rebuilt when routes were registered since (a feature mounts on its first request).
+    const { definitions } = registry();
+    if (!index || indexed !== definitions.length) {
+      index = audienceIndex(registry());
+      indexed = definitions.length;
+    }
     const key = routeKey(c);
     const audience = (key && index.get(key)) || 'public';
     if (audience === 'bearer' || audience === 'optional_bearer') {

@@ -1,6 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { AppEnv } from '../env';
 import { JSON_MEDIA_TYPE } from './media-type';
 import { problemResponse } from './openapi';
@@ -50,8 +51,12 @@ function withRequestProblems(route: RouteConfig): RouteConfig {
  * is JSON and `application/json-patch+json` is not), unknown query parameters refused,
  * and field messages in the contract's words.
  */
-export function createRouter() {
-  const router = new OpenAPIHono<AppEnv>({ strict: false });
+export function createRouter(options: { addsRoutesLater?: boolean } = {}) {
+  const router = new OpenAPIHono<AppEnv>({
+    strict: false,
+    // The default router compiles its routes on the first request and takes no more after.
+    ...(options.addsRoutesLater ? { router: new TrieRouter() } : {}),
+  });
   const addRoute = router.openapi;
   router.openapi = ((route: RouteConfig & { hide?: boolean }, handler: never, hook?: unknown) => {
     if (hook) throw new Error(`${route.operationId}: per-route hooks are not supported.`);
@@ -70,6 +75,9 @@ export function createRouter() {
   }) as typeof router.openapi;
   return router;
 }
+
+/** A router as createRouter makes it, whatever its routes. */
+export type Router = OpenAPIHono<AppEnv>;
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { RouteConfig } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { API_PREFIX, createApp } from '../../src/app';
+import { API_PREFIX, createApp, describeApi } from '../../src/app';
 import { openApiDocument } from '../support/openapi-document';
 
 // What /docs shows and sends: each request example must be a valid request, and each error
 // example must look like the error the operation really answers with.
 const app = createApp();
-const routes = app.openAPIRegistry.definitions
+const routes = (await describeApi()).openAPIRegistry.definitions
   .filter((d) => d.type === 'route')
   .map((d) => (d as { route: RouteConfig }).route);
 const doc = await openApiDocument(app);

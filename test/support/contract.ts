@@ -1,5 +1,5 @@
 import type { RouteConfig } from '@hono/zod-openapi';
-import { createApp } from '../../src/app';
+import { describeApi } from '../../src/app';
 
 /**
  * Checks a response against what the OpenAPI document declares for its path, method and
@@ -8,8 +8,8 @@ import { createApp } from '../../src/app';
  * carries fields the schema does not declare (a leak or a drift), a missing required header,
  * a problem body whose `status` is not the HTTP status, and a response without X-Request-Id.
  */
-const routes: RouteConfig[] = createApp()
-  .openAPIRegistry.definitions.filter((d) => d.type === 'route')
+const routes: RouteConfig[] = (await describeApi()).openAPIRegistry.definitions
+  .filter((d) => d.type === 'route')
   .map((d) => (d as { route: RouteConfig }).route);
 
 // Served outside the route registry on purpose: the document itself and static files.

@@ -40,7 +40,8 @@ const getDocs = createRoute({
   },
 });
 
-export const docsRouter = createRouter()
+export const docsRouter = createRouter();
+docsRouter
   .openapi(getDocs, (c) => selfOnlyHtmlPage(c, page))
   .get(`${DOCS_ASSET_BASE}/*`, serveStaticAsset)
   .get('/docs/init.js', serveStaticAsset);

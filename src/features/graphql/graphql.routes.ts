@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { notModifiedResponse } from '../../lib/etag';
 import { bearerSecurity, EXAMPLE_ID } from '../../lib/openapi';
+import { GRAPHQL_PATH } from './graphql.middleware';
 
-export const GRAPHQL_PATH = '/graphql';
 const TAGS = ['GraphQL'];
 const SCHEMA_LINK =
   'The schema: `src/features/graphql/schema.graphql` in the repository, or introspection (GraphiQL at GET /graphql in a browser shows it).';
