@@ -1,3 +1,4 @@
+import type { Placeholder } from 'drizzle-orm';
 import { type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Keyset } from '../lib/pagination';
@@ -9,6 +10,6 @@ import type { Keyset } from '../lib/pagination';
 export const keysetBefore = (
   at: SQLiteColumn,
   id: SQLiteColumn,
-  position: Keyset | null,
+  position: Keyset | { at: Placeholder; id: Placeholder } | null,
 ): SQL | undefined =>
   position ? sql`(${at}, ${id}) < (${position.at}, ${position.id})` : undefined;

@@ -1,14 +1,15 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type Placeholder, sql } from 'drizzle-orm';
 import { batchNamed } from '../../db/batch';
 import type { Database } from '../../db/client';
 import { keysetBefore } from '../../db/keyset';
+import { preparedSelect } from '../../db/prepared';
 import { affectedRows } from '../../db/result';
 import { images, likes, posts, profiles, users } from '../../db/schema';
 import { chunkForParameters } from '../../lib/chunks';
 import type { Keyset } from '../../lib/pagination';
 
 /** Everything a rendered post needs, in one row: author, avatar, image and the viewer's like. */
-function postColumns(viewerId: string | null) {
+function postColumns(viewerId: string | Placeholder | null) {
   return {
     id: posts.id,
     body: posts.body,
@@ -39,7 +40,7 @@ function postColumns(viewerId: string | null) {
 
 export type PostRow = NonNullable<Awaited<ReturnType<typeof findPost>>>;
 
-function selectPosts(db: Database, viewerId: string | null) {
+function selectPosts(db: Database, viewerId: string | Placeholder | null) {
   return db
     .select(postColumns(viewerId))
     .from(posts)
@@ -48,30 +49,58 @@ function selectPosts(db: Database, viewerId: string | null) {
     .leftJoin(images, eq(images.key, posts.imageKey));
 }
 
-const userIdByName = (name: string) =>
+const userIdByName = (name: string | Placeholder) =>
   sql`(select filter_user.id from ${users} filter_user where lower(filter_user.username) = lower(${name}))`;
 
+const asViewer = (viewerId: string | null) => (viewerId === null ? 'anonymous' : 'viewer');
+
+const selectPostById = preparedSelect((db, shape: 'anonymous' | 'viewer') =>
+  selectPosts(db, shape === 'viewer' ? sql.placeholder('viewerId') : null)
+    .where(eq(posts.id, sql.placeholder('id')))
+    .limit(1),
+);
+
 export async function findPost(db: Database, id: string, viewerId: string | null) {
-  const [row] = await selectPosts(db, viewerId).where(eq(posts.id, id)).limit(1);
+  const [row] = await selectPostById(db, asViewer(viewerId), { id, viewerId });
   return row;
 }
+
+type PostPageShape = `${'anonymous' | 'viewer'} ${'all' | 'by_author'} ${'first' | 'after'}`;
+
+const selectPostPage = preparedSelect((db, shape: PostPageShape) => {
+  const [viewer, author, page] = shape.split(' ');
+  return selectPosts(db, viewer === 'viewer' ? sql.placeholder('viewerId') : null)
+    .where(
+      and(
+        author === 'by_author'
+          ? sql`${posts.userId} = ${userIdByName(sql.placeholder('author'))}`
+          : undefined,
+        page === 'after'
+          ? keysetBefore(posts.createdAt, posts.id, {
+              at: sql.placeholder('afterAt'),
+              id: sql.placeholder('afterId'),
+            })
+          : undefined,
+      ),
+    )
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(sql.placeholder('limit'));
+});
 
 /** Newest first over (created_at, id); fetches limit + 1 rows so the caller knows if more exist. */
 export function listPosts(
   db: Database,
   input: { viewerId: string | null; author?: string; position: Keyset | null; limit: number },
 ) {
-  return selectPosts(db, input.viewerId)
-    .where(
-      and(
-        input.author === undefined
-          ? undefined
-          : sql`${posts.userId} = ${userIdByName(input.author)}`,
-        keysetBefore(posts.createdAt, posts.id, input.position),
-      ),
-    )
-    .orderBy(desc(posts.createdAt), desc(posts.id))
-    .limit(input.limit + 1);
+  const { viewerId, author, position, limit } = input;
+  const shape: PostPageShape = `${asViewer(viewerId)} ${author === undefined ? 'all' : 'by_author'} ${position ? 'after' : 'first'}`;
+  return selectPostPage(db, shape, {
+    viewerId,
+    author,
+    afterAt: position?.at,
+    afterId: position?.id,
+    limit: limit + 1,
+  });
 }
 
 /** Posts a user likes, most recently liked first over (liked_at, post_id). */

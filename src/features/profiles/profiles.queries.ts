@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { keysetBefore } from '../../db/keyset';
 import { startsWithIgnoringCase } from '../../db/prefix';
+import { preparedSelect } from '../../db/prepared';
 import { affectedRows } from '../../db/result';
 import { images, profiles, users } from '../../db/schema';
 import { inJsonArray } from '../../lib/chunks';
@@ -30,10 +31,14 @@ function selectProfiles(db: Database) {
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfileByUsername>>>;
 
 /** Case-insensitive, through the unique index on lower(username). */
+const selectProfileByUsername = preparedSelect((db, _shape: 'one') =>
+  selectProfiles(db)
+    .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
+    .limit(1),
+);
+
 export async function findProfileByUsername(db: Database, username: string) {
-  const [row] = await selectProfiles(db)
-    .where(sql`lower(${users.username}) = lower(${username})`)
-    .limit(1);
+  const [row] = await selectProfileByUsername(db, 'one', { username });
   return row;
 }
 
