@@ -23,6 +23,7 @@ import { onError, problemResponse } from './lib/errors';
 import { entityTags } from './lib/etag';
 import { isJson, JSON_MEDIA_TYPE } from './lib/media-type';
 import { API_PREFIX, BEARER, REFRESH_COOKIE_SCHEME, TAGS } from './lib/openapi';
+import { at, except, pipeline, under } from './lib/pipeline';
 import { payloadTooLarge } from './lib/problem';
 import { withOperationProblemExamples } from './lib/problem-examples';
 import { requestId } from './lib/request-id';
@@ -223,29 +224,30 @@ export function createApp() {
   // Routes are added after the first request (features mount on demand): a trie takes them.
   const app = createRouter({ addsRoutesLater: true });
 
-  app.use('*', requestId);
-  app.use('/health', healthWhenMisconfigured);
-  app.use('*', services);
-  app.use(`${API_PREFIX}/*`, requestLog);
-  app.use(GRAPHQL_PATH, requestLog);
-  app.use(GRAPHQL_PATH, graphqlErrorShape);
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
-  app.use('*', corsFromConfig);
-  app.use('*', jsonBodyLimit);
-  // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
   app.use(
     '*',
-    callerCaching(() => app.openAPIRegistry),
+    pipeline(onError, [
+      requestId,
+      at('/health', healthWhenMisconfigured),
+      services,
+      under(API_PREFIX, requestLog),
+      at(GRAPHQL_PATH, requestLog),
+      at(GRAPHQL_PATH, graphqlErrorShape),
+      secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }),
+      corsFromConfig,
+      jsonBodyLimit,
+      // Outside the ETag middleware, so a 304 carries the same caching headers as its 200.
+      callerCaching(() => app.openAPIRegistry),
+      // A health probe always gets the live answer, so /health is never tagged (and never 304).
+      except('/health', entityTags),
+      // Inside the ETag middleware (a hit still answers If-None-Match), before authentication.
+      under(API_PREFIX, edgeCache),
+      // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL; the rest pass.
+      at(GRAPHQL_PATH, graphiqlPage),
+      // GraphQL declares the bearer optional: it judges a token when one is sent.
+      at(GRAPHQL_PATH, optionalAuth),
+    ]),
   );
-  // A health probe always gets the live answer, so /health is never tagged (and never 304).
-  // (A plain comparison: hono/combine's except() matched the path with a router of its own.)
-  app.use('*', (c, next) => (c.req.path === '/health' ? next() : entityTags(c, next)));
-  // Inside the ETag middleware (a hit still answers If-None-Match), before authentication.
-  app.use(`${API_PREFIX}/*`, edgeCache);
-  // Before the GraphQL endpoint: a browser's GET /graphql gets GraphiQL, everything else passes.
-  app.use(GRAPHQL_PATH, graphiqlPage);
-  // GraphQL declares the bearer optional: it judges a token when one is sent.
-  app.use(GRAPHQL_PATH, optionalAuth);
 
   app.route('/', graphiqlAssetsRouter);
 
