@@ -4,7 +4,7 @@ import { newId } from '../../src/lib/ids';
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('newId', () => {
-  it('makes distinct UUIDv7s that carry their timestamp', () => {
+  it('makes distinct UUIDv7s that carry their timestamp, across refills of the random pool', () => {
     const now = Date.UTC(2026, 10, 23, 12, 0, 0);
     const ids = Array.from({ length: 1000 }, () => newId(now));
     expect(new Set(ids).size).toBe(ids.length);
