@@ -40,8 +40,8 @@ const requests = Number(values.requests);
 const rowIds = values.rows.split(',').map((id) => id.trim());
 const rows = rowIds.map((id) => {
   const w = WORKLOADS.find((candidate) => candidate.id === id);
-  if (!w || (w.server ?? 'ublog') !== 'ublog' || w.kind !== 'read') {
-    throw new Error(`--rows: ${id} is not an uncached read row of ours`);
+  if (!w || !['ublog', 'floor'].includes(w.server ?? 'ublog') || w.kind !== 'read') {
+    throw new Error(`--rows: ${id} is not an uncached read row (ours or the floor's)`);
   }
   return w;
 });
@@ -141,7 +141,13 @@ function summarize(profile: CpuProfile, count: number) {
   };
 }
 
+// The floor rows (floor_post, floor_list) profile the bare fixture the same way, for comparison.
+const servers = new Set(rows.map((w) => w.server ?? 'ublog'));
+if (servers.size > 1) throw new Error('--rows: profile our rows and the floor rows in two runs');
 const worker = await startLocalWorker({
+  ...(servers.has('floor')
+    ? { config: join(ROOT, 'bench', 'fixtures', 'floor-worker', 'wrangler.toml') }
+    : {}),
   persistTo: runDir,
   vars: { EDGE_CACHE_SECONDS: '0' },
   inspector: true,
