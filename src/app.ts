@@ -80,7 +80,7 @@ const services = createMiddleware<AppEnv>(async (c, next) => {
   const config = readConfig(c.env);
   c.set('config', config);
   const usage = config.BENCH_METRICS ? newD1Usage() : null;
-  const database = openDatabase(
+  const database = await openDatabase(
     usage ? { DB: meteredD1(c.env.DB, usage) } : c.env,
     config,
     sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER), sendsBearer(c)),

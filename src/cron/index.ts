@@ -26,7 +26,7 @@ export async function handleScheduled(
   controller: ScheduledController,
   env: Bindings,
 ): Promise<void> {
-  const ctx = workerContext(env);
+  const ctx = await workerContext(env);
   const entries = CRON_TASKS[controller.cron];
   if (!entries) {
     await recordRun(ctx, `unknown_cron:${controller.cron}`, async () => {

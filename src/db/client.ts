@@ -1,7 +1,4 @@
-import type { Client as LibsqlClient } from '@libsql/client';
-import { createClient as createLibsqlWebClient } from '@libsql/client/web';
 import { DrizzleD1Database, SQLiteD1Session } from 'drizzle-orm/d1';
-import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql/web';
 import { type BaseSQLiteDatabase, SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Bindings, Config } from '../env';
 import { FIRST_PRIMARY, type SessionStart } from '../lib/bookmark';
@@ -36,11 +33,6 @@ export function createDatabase(d1: D1Database | D1DatabaseSession): Database {
   return Object.assign(db, { $client: d1 }) as unknown as Database;
 }
 
-/** A drizzle database over a libSQL client (web/HTTP in the Worker, file: in Node). */
-export function createLibsqlDatabase(client: LibsqlClient): Database {
-  return drizzleLibsql(client, { schema }) as unknown as Database;
-}
-
 /** The database for one request or job, and the D1 bookmark to hand back to the client. */
 export interface DatabaseHandle {
   db: Database;
@@ -53,17 +45,16 @@ export interface DatabaseHandle {
  * libSQL when LIBSQL_URL is configured (libsql://, https:// or wss://: the Worker has no
  * file system), otherwise a D1 session that starts where `start` says.
  */
-export function openDatabase(
+export async function openDatabase(
   env: Pick<Bindings, 'DB'>,
   config: Pick<Config, 'LIBSQL_URL' | 'LIBSQL_AUTH_TOKEN'>,
   start: SessionStart = FIRST_PRIMARY,
-): DatabaseHandle {
+): Promise<DatabaseHandle> {
   if (config.LIBSQL_URL) {
-    const client = createLibsqlWebClient({
-      url: config.LIBSQL_URL,
-      ...(config.LIBSQL_AUTH_TOKEN ? { authToken: config.LIBSQL_AUTH_TOKEN } : {}),
-    });
-    return { db: createLibsqlDatabase(client), engine: 'libsql', bookmark: () => null };
+    // Loaded on first use: a D1 deployment never evaluates the libSQL client.
+    const { openLibsqlDatabase } = await import('./libsql');
+    const db = openLibsqlDatabase(config.LIBSQL_URL, config.LIBSQL_AUTH_TOKEN);
+    return { db, engine: 'libsql', bookmark: () => null };
   }
   // A binding without sessions (e.g. a stub in a document-only test) falls back to the primary.
   if (typeof env.DB?.withSession !== 'function') {

@@ -32,9 +32,9 @@ export const jobHandlers: JobHandlers = {
 export const retryDelaySeconds = (attempts: number) =>
   Math.min(10 * 2 ** Math.max(0, attempts - 1), 900);
 
-export function workerContext(env: Bindings): WorkerContext {
+export async function workerContext(env: Bindings): Promise<WorkerContext> {
   const config = readConfig(env);
-  return { env, config, db: openDatabase(env, config).db, now: Date.now };
+  return { env, config, db: (await openDatabase(env, config)).db, now: Date.now };
 }
 
 async function runJob(job: JobMessage, ctx: WorkerContext, handlers: JobHandlers) {
@@ -82,7 +82,7 @@ export async function handleQueue(
   env: Bindings,
   handlers: JobHandlers = jobHandlers,
 ): Promise<void> {
-  const ctx = workerContext(env);
+  const ctx = await workerContext(env);
 
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
     await recordFailedJobs(

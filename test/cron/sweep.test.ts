@@ -17,9 +17,9 @@ import { insertPost, lastRun, runCron } from './support';
 const SWEEP_CRON = '30 3 * * *';
 
 /** The sweep as it will run a day and an hour from now, when today's uploads count as old. */
-const sweepTomorrow = (limits?: { pageSize: number; maxPages: number }) => {
+const sweepTomorrow = async (limits?: { pageSize: number; maxPages: number }) => {
   const later = Date.now() + ORPHAN_MIN_AGE_MS + 60 * 60 * 1000;
-  const ctx = { ...workerContext(env), now: () => later };
+  const ctx = { ...(await workerContext(env)), now: () => later };
   return recordRun(ctx, SWEEP_JOB, (c) => sweepOrphanImages(c, limits));
 };
 

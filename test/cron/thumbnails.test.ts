@@ -31,7 +31,7 @@ const thumbnailOf = async (key: string) =>
       .first<{ thumbnail_key: string | null }>()
   )?.thumbnail_key ?? undefined;
 
-const sweep = () => recordRun(workerContext(env), SWEEP_JOB, sweepOrphanImages);
+const sweep = async () => recordRun(await workerContext(env), SWEEP_JOB, sweepOrphanImages);
 
 describe('images without a thumbnail', () => {
   it('the daily sweep requeues those missing one after an hour, once, and they get one', async () => {
@@ -71,7 +71,7 @@ describe('images without a thumbnail', () => {
     const bounded = (c: Parameters<typeof sweepOrphanImages>[0]) =>
       sweepOrphanImages(c, { maxThumbnailRequeues: 1 });
     const report = async () =>
-      JSON.parse((await recordRun(workerContext(env), SWEEP_JOB, bounded)).detail ?? '{}');
+      JSON.parse((await recordRun(await workerContext(env), SWEEP_JOB, bounded)).detail ?? '{}');
     expect((await report()).missing_thumbnails_requeued).toBe(1);
     const requeuedAt = (key: string) =>
       env.DB.prepare('select thumbnail_requeued_at as at from images where key = ?')

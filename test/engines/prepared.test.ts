@@ -1,16 +1,16 @@
 import { env } from 'cloudflare:workers';
 import { desc, eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client';
+import { createDatabase } from '../../src/db/client';
 import { preparedSelect } from '../../src/db/prepared';
 import { images, posts, profiles, users } from '../../src/db/schema';
 import { findPost, listPosts } from '../../src/features/posts/posts.queries';
 import { insertImage, insertLike, insertPost, insertUser } from '../shared-cases/fixtures';
-import { clearTables, TEST_CONFIG } from '../shared-cases/harness';
+import { clearTables } from '../shared-cases/harness';
 
 // preparedSelect runs its SQL on the request's D1 session itself and decodes rows by position:
 // its rows must be exactly drizzle's (dates, nulls from left joins, sql`…` with mapWith).
-const db = () => openDatabase(env, { ...TEST_CONFIG, LIBSQL_URL: undefined }).db;
+const db = () => createDatabase(env.DB);
 
 const columns = {
   id: posts.id,

@@ -37,7 +37,7 @@ describe('mail through the send_email binding (miniflare)', () => {
       },
     } as SendEmail;
     const bindings = { ...bindingEnv(), EMAIL: recording };
-    const ctx = { ...workerContext(bindings), config: readConfig(bindings) };
+    const ctx = { ...(await workerContext(bindings)), config: readConfig(bindings) };
     const job = resetMail(ALLOWED_TO);
 
     await sendEmail(job, ctx);

@@ -99,7 +99,7 @@ describe('a failed query is logged without its bound values', () => {
 
   it('a failing cron task: log, job_runs.detail and the rethrown error hold no bound value', async () => {
     const secret = `secret-${crypto.randomUUID()}`;
-    const ctx = workerContext(env);
+    const ctx = await workerContext(env);
     const failure = await recordRun(ctx, 'leaky_task', async ({ db }) => {
       await db.run(sql`select * from no_such_table where value = ${secret}`);
       return { rowsTouched: 0 };

@@ -25,7 +25,7 @@ runSharedCases(async () => {
   );
   migrator.close();
   server = await startHranaServer(file);
-  const handle = openDatabase(
+  const handle = await openDatabase(
     { DB: undefined as never },
     {
       LIBSQL_URL: server.url,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Client, createClient } from '@libsql/client';
 import { afterAll } from 'vitest';
 import { applyMigrations, readMigrations } from '../../../scripts/lib/libsql-migrate';
-import { createLibsqlDatabase } from '../../../src/db/client';
+import { createLibsqlDatabase } from '../../../src/db/libsql';
 import { SHARED_SUITES } from '../../shared-cases';
 import { runSharedCases } from '../../shared-cases/harness';
 
