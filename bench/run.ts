@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withLocalBindings } from '../scripts/lib/local';
 import { hashPassword } from '../src/lib/passwords';
+import { profileColdStarts } from './lib/cold-start';
 import { median, runLoad, sampleUsage } from './lib/load';
 import { type LocalWorker, ROOT, startLocalWorker } from './lib/local-worker';
 import { type BenchResult, evaluateTargets, type RowResult, renderReport } from './lib/report';
@@ -25,6 +26,7 @@ const USAGE_CYCLES = 5;
 const LOGIN_SEQUENTIAL = 25;
 const LOGIN_WARMUP = 3;
 const STARTUP_RUNS = 7;
+const COLD_START_RUNS = 3;
 // The limiters protect production from abuse; here they would only measure themselves.
 const UNLIMITED = { simple: { limit: 1_000_000_000, period: 60 } };
 
@@ -243,6 +245,7 @@ for (const server of ['ublog_cached', 'floor'] as const) {
 }
 
 let startup: BenchResult['startup'];
+let coldStart: BenchResult['coldStart'];
 if (!values.quick) {
   step(`Bundle and startup CPU (wrangler check startup, then ${STARTUP_RUNS} finer profiles each)`);
   startup = (await measureStartup(
@@ -253,6 +256,15 @@ if (!values.quick) {
     RESULTS,
     STARTUP_RUNS,
   )) as BenchResult['startup'];
+  step(
+    `Cold starts: top startup costs, and each feature's first request (${COLD_START_RUNS} isolates each)`,
+  );
+  coldStart = await profileColdStarts({
+    bundleDir: join(RESULTS, 'ublog-bundle'),
+    seeded: seedDir,
+    runs: COLD_START_RUNS,
+    top: 10,
+  });
 }
 
 const partial = {
@@ -263,6 +275,7 @@ const partial = {
   machine: { cpus: availableParallelism(), loadAverageStart, loadAverageEnd: loadavg()[0]! },
   rows,
   startup,
+  coldStart,
   login: login_,
 };
 const otherScaleFile = join(RESULTS, `scale-${scale === 1 ? 16 : 1}.json`);
