@@ -27,6 +27,8 @@ const LOGIN_SEQUENTIAL = 25;
 const LOGIN_WARMUP = 3;
 const STARTUP_RUNS = 7;
 const COLD_START_RUNS = 3;
+const INTERLEAVE_ROUNDS = 4;
+const INTERLEAVE_SECONDS = 3;
 // The limiters protect production from abuse; here they would only measure themselves.
 const UNLIMITED = { simple: { limit: 1_000_000_000, period: 60 } };
 
@@ -183,6 +185,64 @@ async function measureRows(at: string, selected: Workload[], ctx: BenchContext) 
 
 const onServer = (server: Server) => workloads.filter((w) => (w.server ?? 'ublog') === server);
 
+/**
+ * ours / floor, measured fairly: each of our rows that has a floor row and its floor row take
+ * turns (short loads, both Workers up, the order alternating each round), so that whatever
+ * else the machine does during the run weighs on both sides alike. The rows' own figures
+ * above come from one load each, minutes apart.
+ */
+async function interleaveWithFloor(ourOrigin: string, ctx: BenchContext) {
+  const pairs = onServer('ublog').flatMap((w) => {
+    const floor = workloads.find((candidate) => candidate.id === w.floor);
+    return floor ? [{ ours: w, floor }] : [];
+  });
+  if (pairs.length === 0) return;
+  step(
+    `ours / floor, interleaved: ${pairs.map((p) => `${p.ours.id}/${p.floor.id}`).join(', ')} (${INTERLEAVE_ROUNDS} rounds of ${INTERLEAVE_SECONDS} s each)`,
+  );
+  const floorWorker = await SERVERS.floor.start();
+  const turn = { ...load, durationSeconds: INTERLEAVE_SECONDS, warmupSeconds: 0 };
+  try {
+    const floorOrigin = floorWorker.url.origin;
+    // Warm both (first requests compile code): not counted.
+    for (const { ours, floor } of pairs) {
+      await runLoad(ourOrigin, ours, ctx, { ...turn, durationSeconds: 1 });
+      await runLoad(floorOrigin, floor, ctx, { ...turn, durationSeconds: 1 });
+    }
+    for (const { ours, floor } of pairs) {
+      let oursTotal = 0;
+      let floorTotal = 0;
+      for (let round = 0; round < INTERLEAVE_ROUNDS; round++) {
+        const sides = [
+          async () => {
+            oursTotal += (await runLoad(ourOrigin, ours, ctx, turn)).requests;
+          },
+          async () => {
+            floorTotal += (await runLoad(floorOrigin, floor, ctx, turn)).requests;
+          },
+        ];
+        if (round % 2 === 1) sides.reverse();
+        for (const side of sides) await side();
+      }
+      const seconds = INTERLEAVE_ROUNDS * INTERLEAVE_SECONDS;
+      const row = rows.find((r) => r.id === ours.id);
+      if (row) {
+        row.interleaved = {
+          rounds: INTERLEAVE_ROUNDS,
+          secondsEach: INTERLEAVE_SECONDS,
+          reqPerSec: oursTotal / seconds,
+          floorReqPerSec: floorTotal / seconds,
+        };
+      }
+      console.log(
+        `${ours.id} ${(oursTotal / seconds).toFixed(0)} req/s, ${floor.id} ${(floorTotal / seconds).toFixed(0)} req/s: ${(oursTotal / floorTotal).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await floorWorker.dispose();
+  }
+}
+
 let login_: BenchResult['login'];
 let ctx: BenchContext | undefined;
 try {
@@ -204,6 +264,7 @@ try {
   };
 
   await measureRows(origin, onServer('ublog'), ctx);
+  await interleaveWithFloor(origin, ctx);
 
   if (!values.quick) {
     step(

@@ -11,6 +11,11 @@ export interface RowResult extends LoadFigures, UsageFigures {
   comparesTo?: string;
   /** The floor row that answers the same request bare (ours / floor). */
   floor?: string;
+  /**
+   * ours / floor from short loads of this row and its floor row taking turns, with both
+   * Workers up, so that the machine's drift during a run falls on both alike.
+   */
+  interleaved?: { rounds: number; secondsEach: number; reqPerSec: number; floorReqPerSec: number };
 }
 
 export interface LoginFigures {
@@ -62,7 +67,14 @@ const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFi
 /** `ours / floor`: a row's req/s over its floor row's, when both ran. */
 export function versusFloor(row: RowResult, rows: RowResult[]) {
   const floor = rows.find((r) => r.id === row.floor);
-  return floor ? { floor, ratio: row.reqPerSec / floor.reqPerSec } : undefined;
+  if (!floor) return undefined;
+  const { interleaved } = row;
+  return {
+    floor,
+    ratio: interleaved
+      ? interleaved.reqPerSec / interleaved.floorReqPerSec
+      : row.reqPerSec / floor.reqPerSec,
+  };
 }
 
 /** A GraphQL row's req/s over its REST row's, when both ran. */
@@ -252,7 +264,9 @@ function besideTheirRestRows(rows: RowResult[]): RowResult[] {
 
 function floorText(row: RowResult, rows: RowResult[]) {
   const versus = versusFloor(row, rows);
-  return versus ? `${versus.ratio.toFixed(2)} (${versus.floor.id})` : '';
+  if (!versus) return '';
+  const how = row.interleaved ? `, ${row.interleaved.rounds} turns` : '';
+  return `${versus.ratio.toFixed(2)} (${versus.floor.id}${how})`;
 }
 
 function startupLines(startup: BenchResult['startup']): string[] {
