@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { SourceMapConsumer } from 'source-map-js';
-import { devtoolsSession } from './lib/devtools';
+import { type CallFrame, type CpuProfile, devtoolsSession } from './lib/devtools';
 import { ROOT, startLocalWorker } from './lib/local-worker';
 import { type BenchContext, WORKLOADS } from './lib/workloads';
 
@@ -54,18 +54,6 @@ rmSync(runDir, { recursive: true, force: true });
 cpSync(seeded, runDir, { recursive: true });
 const results = join(ROOT, 'bench', 'results');
 mkdirSync(results, { recursive: true });
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-interface CpuProfile {
-  nodes: { id: number; callFrame: CallFrame }[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 function inspector(url: URL) {
   const address = new URL('/ws', url);

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { SourceMapConsumer } from 'source-map-js';
 import { unstable_readConfig } from 'wrangler';
-import { devtoolsSession } from './devtools';
+import { type CallFrame, type CpuProfile, devtoolsSession } from './devtools';
 import { median } from './load';
 import { ROOT } from './local-worker';
 
@@ -48,18 +48,6 @@ export default {
     return worker.fetch(request, env, ctx);
   },
 };`;
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-interface CpuProfile {
-  nodes: { id: number; callFrame: CallFrame; positionTicks?: { line: number; ticks: number }[] }[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 export interface ColdStartFigures {
   bundleKiB: number;

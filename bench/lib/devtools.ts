@@ -1,5 +1,18 @@
 import WebSocket from 'ws';
 
+/** A V8 CPU profile (Profiler.stop), as far as the bench reads it. */
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+export interface CpuProfile {
+  nodes: { id: number; callFrame: CallFrame; positionTicks?: { line: number; ticks: number }[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
 /**
  * A Chrome DevTools Protocol session over the inspector WebSocket at `url` (workerd's own, or
  * wrangler's inspector proxy, which only accepts DevTools' origins and localhost).

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_readConfig } from 'wrangler';
-import { devtoolsSession } from './devtools';
+import { type CpuProfile, devtoolsSession } from './devtools';
 import { median } from './load';
 
 export interface StartupFigures {
@@ -60,12 +60,6 @@ function checkStartup(cwd: string, profile: string) {
 // often shows 0: the same harness (import the main module inside a fetch), sampled finer.
 const SAMPLING_INTERVAL_US = 100;
 const HARNESS = `export default { async fetch() { await import('./index.js'); return new Response('ok'); } };`;
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 function activeMs(profile: CpuProfile) {
   const names = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
