@@ -1,5 +1,7 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app';
 import { newId } from '../../src/lib/ids';
 import { hashIp, requestLogMessage, UNMATCHED_ROUTE } from '../../src/lib/request-log';
 import { createUser, type DirectUser } from '../support/direct-users';
@@ -119,6 +121,35 @@ describe('request logs, end to end through the local queue', () => {
 
   it('does not log paths outside the API', async () => {
     expect(await logsFor([health])).toEqual([]);
+  });
+});
+
+describe('request logs are sent in batches', () => {
+  it("sends one message for a burst of requests, each request's own entry in it", async () => {
+    // The real local queue, observed: every request of the burst is answered before the
+    // first batch is due, so all of them go out in the one send.
+    const jobs = env.JOBS;
+    const send = vi.spyOn(jobs, 'send');
+    const app = createApp();
+    const ids = Array.from({ length: 5 }, (_, i) => `batched-${i}-${newId()}`);
+    const contexts = ids.map(() => createExecutionContext());
+    try {
+      const answers = await Promise.all(
+        ids.map((id, i) =>
+          app.request('/api/v1/posts', { headers: { 'X-Request-Id': id } }, env, contexts[i]),
+        ),
+      );
+      expect(answers.map((res) => res.status)).toEqual(ids.map(() => 200));
+      await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+      const sent = send.mock.calls
+        .map(([message]) => message as { type: string; entries: { request_id: string }[] })
+        .filter((message) => message.type === 'request_log.batch');
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.entries.map((entry) => entry.request_id).sort()).toEqual([...ids].sort());
+    } finally {
+      send.mockRestore();
+    }
+    expect((await waitForLogs(ids)).map((r) => r.request_id).sort()).toEqual([...ids].sort());
   });
 });
 
