@@ -88,8 +88,12 @@ export function executionContext(c: Context): Pick<ExecutionContext, 'waitUntil'
 // not one per request (a send was about a tenth of a read's throughput).
 const FLUSH_AFTER_MS = 50;
 const MAX_BATCH_ENTRIES = 100;
+// A batch still open this long after it opened was never sent (its request's waitUntil was cut
+// short): later entries start a new one rather than wait on it for ever.
+const STALE_AFTER_MS = 5_000;
 
 interface Batch {
+  openedAt: number;
   entries: RequestLogEntry[];
   requestIds: string[];
 }
@@ -104,12 +108,16 @@ function enqueue(
   ctx: Pick<ExecutionContext, 'waitUntil'>,
   entry: RequestLogEntry,
 ) {
-  if (open && open.entries.length < MAX_BATCH_ENTRIES) {
+  if (
+    open &&
+    open.entries.length < MAX_BATCH_ENTRIES &&
+    Date.now() - open.openedAt < STALE_AFTER_MS
+  ) {
     open.entries.push(entry);
     open.requestIds.push(entry.request_id);
     return;
   }
-  const batch: Batch = { entries: [entry], requestIds: [entry.request_id] };
+  const batch: Batch = { openedAt: Date.now(), entries: [entry], requestIds: [entry.request_id] };
   open = batch;
   ctx.waitUntil(
     (async () => {
