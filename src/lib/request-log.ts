@@ -95,7 +95,6 @@ const STALE_AFTER_MS = 5_000;
 interface Batch {
   openedAt: number;
   entries: RequestLogEntry[];
-  requestIds: string[];
 }
 let open: Batch | null = null;
 
@@ -114,10 +113,9 @@ function enqueue(
     Date.now() - open.openedAt < STALE_AFTER_MS
   ) {
     open.entries.push(entry);
-    open.requestIds.push(entry.request_id);
     return;
   }
-  const batch: Batch = { openedAt: Date.now(), entries: [entry], requestIds: [entry.request_id] };
+  const batch: Batch = { openedAt: Date.now(), entries: [entry] };
   open = batch;
   ctx.waitUntil(
     (async () => {
@@ -126,7 +124,8 @@ function enqueue(
       try {
         await jobs.send(requestLogMessage(batch.entries));
       } catch (err) {
-        logError({ msg: 'request logs not sent', request_ids: batch.requestIds.join(' ') }, err);
+        const requestIds = batch.entries.map((sent) => sent.request_id).join(' ');
+        logError({ msg: 'request logs not sent', request_ids: requestIds }, err);
       }
     })(),
   );
