@@ -221,7 +221,7 @@ export async function describeApi() {
 }
 
 export function createApp() {
-  // Routes are added after the first request (features mount on demand): a trie takes them.
+  // Routes are added after the first request (features mount on demand): see RecompilingRouter.
   const app = createRouter({ addsRoutesLater: true });
 
   app.use(
@@ -269,7 +269,7 @@ export function createApp() {
   app.onError(onError);
 
   // A feature's routes join the app before its first request is routed (routes added later
-  // still run after the middleware above: the trie keeps the order they were added in).
+  // still run after the middleware above: the router keeps the order they were added in).
   const mounted = new Map<Feature, Promise<void> | true>();
   const mount = (feature: Feature) => {
     const loading = feature.load().then(

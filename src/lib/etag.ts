@@ -2,10 +2,12 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { evaluateIfMatch, ifNoneMatchMatches } from './conditional';
+import { toHex } from './digest';
 import { preconditionFailed } from './problem';
 
 // Bodies are hashed in chunks of this size (as hono/etag did), each digest chained into the next.
 const DIGEST_CHUNK_BYTES = 262_144;
+const encoder = new TextEncoder();
 
 function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   if (!a) return b;
@@ -22,8 +24,7 @@ export async function etagOfBytes(bytes: Uint8Array): Promise<string> {
     const chunk = bytes.subarray(offset, offset + DIGEST_CHUNK_BYTES);
     digest = new Uint8Array(await crypto.subtle.digest('SHA-1', concat(digest, chunk)));
   }
-  const hex = Array.from(digest ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
-  return `"${hex}"`;
+  return `"${toHex(digest ?? new Uint8Array())}"`;
 }
 
 /**
@@ -38,8 +39,7 @@ export async function setEtag(c: Context, body: unknown): Promise<void> {
  * The ETag a GET sends for `c.json(body)`: the tag of the JSON text. Used to check If-Match
  * against exactly what the caller got from GET, so both sides agree by design.
  */
-export const etagOf = (body: unknown) =>
-  etagOfBytes(new TextEncoder().encode(JSON.stringify(body)));
+export const etagOf = (body: unknown) => etagOfBytes(encoder.encode(JSON.stringify(body)));
 
 /** Throws 412 when the client sent If-Match and it does not match `current` as GET renders it. */
 export async function assertIfMatch(ifMatch: string | undefined, current: unknown): Promise<void> {
@@ -70,15 +70,42 @@ const KEPT_ON_NOT_MODIFIED = [
 ];
 
 /**
+ * Makes `c.json` remember the text it renders, by response, so the tag is digested from that
+ * text: no clone of the body, no second read of its stream.
+ */
+function rememberRenderedJson(c: Context): WeakMap<Response, string> {
+  const rendered = new WeakMap<Response, string>();
+  // The same response Hono's c.json makes: c.body with a default Content-Type.
+  const respond = c.body as (text: string, arg?: unknown, headers?: HeadersInit) => Response;
+  const json = (object: unknown, arg?: unknown, headers?: Record<string, string>) => {
+    const text = JSON.stringify(object);
+    const res = respond(text, arg, { 'Content-Type': 'application/json', ...headers });
+    rendered.set(res, text);
+    return res;
+  };
+  c.json = json as unknown as typeof c.json;
+  return rendered;
+}
+
+/** The bytes of a response's body: the JSON text it was rendered from when known, else read. */
+async function bodyBytes(res: Response, rendered: WeakMap<Response, string>) {
+  const text = rendered.get(res);
+  if (text !== undefined) return encoder.encode(text);
+  return res.body ? new Uint8Array(await res.clone().arrayBuffer()) : null;
+}
+
+/**
  * Tags every successful GET/HEAD response that has a body and no ETag yet, and answers 304
  * when If-None-Match (parsed by src/lib/conditional.ts) matches the tag.
  */
 export const entityTags = createMiddleware(async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+  const rendered = rememberRenderedJson(c);
   await next();
-  if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.res.ok) return;
+  if (!c.res.ok) return;
   let tag = c.res.headers.get('ETag');
   if (!tag) {
-    const body = c.res.body ? new Uint8Array(await c.res.clone().arrayBuffer()) : null;
+    const body = await bodyBytes(c.res, rendered);
     if (!body?.byteLength) return;
     tag = await etagOfBytes(body);
     c.res.headers.set('ETag', tag);
