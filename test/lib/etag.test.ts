@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { entityTags, etagOf, etagOfBytes } from '../../src/lib/etag';
 
 const sha1Tag = async (text: string) => {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text)),
+  );
   return `"${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
 };
 
