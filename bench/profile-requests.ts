@@ -100,7 +100,11 @@ function summarize(profile: CpuProfile, count: number) {
     byNode.set(node, (byNode.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const parents = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
   const byFunction = new Map<string, number>();
+  // Inclusive time of our own functions (src/): a sample counts once for each of them on its stack.
+  const ownInclusive = new Map<string, number>();
   const byFile = new Map<string, number>();
   let active = 0;
   for (const [id, us] of byNode) {
@@ -111,6 +115,14 @@ function summarize(profile: CpuProfile, count: number) {
     const fn = `${frame.functionName || '(anonymous)'} ${where}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byFile.set(file, (byFile.get(file) ?? 0) + us);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const caller = frames.get(at)!;
+      const source = sourceOf(caller);
+      if (source.file.startsWith('src/'))
+        onStack.add(`${caller.functionName || '(anonymous)'} ${source.where}`);
+    }
+    for (const key of onStack) ownInclusive.set(key, (ownInclusive.get(key) ?? 0) + us);
   }
   const top = (m: Map<string, number>) =>
     [...m]
@@ -126,6 +138,7 @@ function summarize(profile: CpuProfile, count: number) {
     activeMsPerRequest: Math.round((active / count / 1000) * 1000) / 1000,
     topFunctions: top(byFunction),
     topFiles: top(byFile),
+    topOwnInclusive: top(ownInclusive),
   };
 }
 
@@ -187,6 +200,11 @@ for (const [id, s] of Object.entries(report)) {
   );
   console.log('top files (self time, µs per request, share):');
   for (const f of s.topFiles)
+    console.log(
+      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+    );
+  console.log('our functions, inclusive (µs per request, share):');
+  for (const f of s.topOwnInclusive)
     console.log(
       `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
     );

@@ -8,7 +8,12 @@ export interface CallFrame {
   columnNumber: number;
 }
 export interface CpuProfile {
-  nodes: { id: number; callFrame: CallFrame; positionTicks?: { line: number; ticks: number }[] }[];
+  nodes: {
+    id: number;
+    callFrame: CallFrame;
+    positionTicks?: { line: number; ticks: number }[];
+    children?: number[];
+  }[];
   samples: number[];
   timeDeltas: number[];
 }
