@@ -1,8 +1,8 @@
 import { type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import { validator } from 'hono/validator';
 import { contractMessage, queryParameterMessage } from './field-messages';
 import { isJson, JSON_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, mediaTypeEssence } from './media-type';
 import {
@@ -61,6 +61,23 @@ function validationProblem(
   });
 }
 
+/**
+ * zod's synchronous parse, which zod refuses (throwing $ZodAsyncError) only for a schema with an
+ * async check; the async parse costs a chain of promises on every request.
+ */
+async function parseSyncFirst<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  error: z.core.$ZodErrorMap,
+) {
+  try {
+    return schema.safeParse(value, { error });
+  } catch (err) {
+    if (!(err instanceof z.core.$ZodAsyncError)) throw err;
+    return schema.safeParseAsync(value, { error });
+  }
+}
+
 /** Parses one part of a request, with the contract's field messages; a 422 problem if invalid. */
 export async function parseRequestPart<T extends z.ZodType>(
   schema: T,
@@ -68,7 +85,7 @@ export async function parseRequestPart<T extends z.ZodType>(
   target: Target,
 ): Promise<z.output<T>> {
   const error = target === 'query' ? queryParameterMessage : contractMessage;
-  const result = await schema.safeParseAsync(value, { error });
+  const result = await parseSyncFirst(schema, value, error);
   if (result.success) return result.data;
   const knownKeys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   throw validationProblem(result.error.issues, target, knownKeys);
@@ -90,8 +107,34 @@ export function checkField<T extends z.ZodType>(
   return { success: false, message: result.error.issues[0]?.message ?? `${name} is not valid` };
 }
 
-const validate = (target: Exclude<Target, 'json' | 'form'>, schema: z.ZodType) =>
-  validator(target, (value) => parseRequestPart(schema, value, target));
+type PartTarget = Exclude<Target, 'json' | 'form'>;
+
+// Each part as hono/validator reads it: a query parameter given more than once is an array.
+const READ_PART: Record<PartTarget, (c: Context) => unknown> = {
+  query: (c) =>
+    Object.fromEntries(
+      Object.entries(c.req.queries()).map(([key, values]) => [
+        key,
+        values.length === 1 ? values[0] : values,
+      ]),
+    ),
+  param: (c) => c.req.param(),
+  header: (c) => c.req.header(),
+  cookie: (c) => getCookie(c),
+};
+
+/** The query, path parameters, headers and cookies checked in that order, by one middleware. */
+const validateParts =
+  (parts: readonly [PartTarget, z.ZodType][]): MiddlewareHandler =>
+  async (c, next) => {
+    for (const [target, schema] of parts) {
+      c.req.addValidatedData(
+        target,
+        (await parseRequestPart(schema, READ_PART[target](c), target)) as object,
+      );
+    }
+    await next();
+  };
 
 /** A form's parts and whether each is required, from a zod object or a plain JSON Schema. */
 function formParts(schema: unknown): [name: string, required: boolean][] {
@@ -195,11 +238,14 @@ const NO_QUERY = z.object({});
  */
 export function requestValidators(request: RequestParts = {}): MiddlewareHandler[] {
   const query = request.query ?? NO_QUERY;
-  const validators = [validate('query', query instanceof z.ZodObject ? query.strict() : query)];
-  if (request.params) validators.push(validate('param', request.params));
+  const parts: [PartTarget, z.ZodType][] = [
+    ['query', query instanceof z.ZodObject ? query.strict() : query],
+  ];
+  if (request.params) parts.push(['param', request.params]);
   if (Array.isArray(request.headers)) throw new Error('Declare request headers as one object.');
-  if (request.headers) validators.push(validate('header', request.headers));
-  if (request.cookies) validators.push(validate('cookie', request.cookies));
+  if (request.headers) parts.push(['header', request.headers]);
+  if (request.cookies) parts.push(['cookie', request.cookies]);
+  const validators = [validateParts(parts)];
   if (!request.body) return validators;
   const json = request.body.content[JSON_MEDIA_TYPE];
   const jsonSchema = json && 'schema' in json ? json.schema : undefined;
