@@ -16,17 +16,18 @@ export const UNMATCHED_ROUTE = '(unmatched)';
 
 // A client sends many requests: its address is hashed once per isolate, not once per request.
 const MAX_REMEMBERED_IPS = 1000;
-const ipHashes = new Map<string, Promise<string>>();
+const ipHashes = new Map<string, string>();
 
 /** SHA-256 of salt + address, hex: requests from one address group together, unreadably. */
-export function hashIp(salt: string, ip: string): Promise<string> {
-  const key = `${salt}\n${ip}`;
-  let hash = ipHashes.get(key);
-  if (!hash) {
-    hash = sha256Hex(salt + ip);
-    if (ipHashes.size >= MAX_REMEMBERED_IPS) ipHashes.clear();
-    ipHashes.set(key, hash);
-  }
+export async function hashIp(salt: string, ip: string): Promise<string> {
+  return rememberedIpHash(salt, ip) ?? rememberIpHash(salt, ip, await sha256Hex(salt + ip));
+}
+
+const rememberedIpHash = (salt: string, ip: string) => ipHashes.get(`${salt}\n${ip}`);
+
+function rememberIpHash(salt: string, ip: string, hash: string) {
+  if (ipHashes.size >= MAX_REMEMBERED_IPS) ipHashes.clear();
+  ipHashes.set(`${salt}\n${ip}`, hash);
   return hash;
 }
 
@@ -44,15 +45,19 @@ export interface RequestFacts {
   durationMs: number;
 }
 
-/** The log entry for a request that has been answered. */
-export async function buildLogEntry(
+/**
+ * The log entry for a request that has been answered: at once when the address's hash is
+ * remembered (or there is no address), else once it has been hashed.
+ */
+export function buildLogEntry(
   c: Context<AppEnv>,
   facts: RequestFacts,
-): Promise<RequestLogEntry> {
+): RequestLogEntry | Promise<RequestLogEntry> {
   const ip = c.req.header('CF-Connecting-IP')?.trim();
   const cf = c.req.raw.cf as { country?: unknown } | undefined;
   const auth = c.get('auth');
-  return {
+  const salt = c.get('config')?.IP_HASH_SALT ?? '';
+  const entry: RequestLogEntry = {
     id: newId(facts.startedAt),
     created_at: facts.startedAt,
     method: c.req.method.slice(0, 10),
@@ -63,10 +68,12 @@ export async function buildLogEntry(
     user_id: auth?.userId ?? null,
     username: auth?.username ?? null,
     request_id: c.get('requestId') ?? '',
-    ip_hash: ip ? await hashIp(c.get('config')?.IP_HASH_SALT ?? '', ip) : null,
+    ip_hash: ip ? (rememberedIpHash(salt, ip) ?? null) : null,
     user_agent: c.req.header('User-Agent')?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
     country: typeof cf?.country === 'string' ? cf.country.slice(0, MAX_COUNTRY_LENGTH) : null,
   };
+  if (!ip || entry.ip_hash !== null) return entry;
+  return hashIp(salt, ip).then((ip_hash) => ({ ...entry, ip_hash }));
 }
 
 export const requestLogMessage = (entries: RequestLogEntry[]): JobMessage => ({
@@ -132,8 +139,9 @@ function enqueue(
 }
 
 /**
- * Records every API request. The entry is built and queued inside waitUntil, after the response
- * is ready, so logging never delays or fails a response.
+ * Records every API request. The entry joins the isolate's open batch after the response is
+ * ready; only a request that opens a batch, or whose address is new, waits on anything (in
+ * waitUntil), and a failure to build or queue an entry is logged, never the response's.
  */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const startedAt = Date.now();
@@ -143,13 +151,13 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const ctx = executionContext(c);
   const jobs = c.env?.JOBS;
   if (!ctx || !jobs) return;
-  ctx.waitUntil(
-    (async () => {
-      try {
-        enqueue(jobs, ctx, await buildLogEntry(c, { startedAt, durationMs }));
-      } catch (err) {
-        logError({ msg: 'request log not built', request_id: c.get('requestId') }, err);
-      }
-    })(),
-  );
+  const notBuilt = (err: unknown) =>
+    logError({ msg: 'request log not built', request_id: c.get('requestId') }, err);
+  try {
+    const entry = buildLogEntry(c, { startedAt, durationMs });
+    if (!(entry instanceof Promise)) return enqueue(jobs, ctx, entry);
+    ctx.waitUntil(entry.then((built) => enqueue(jobs, ctx, built)).catch(notBuilt));
+  } catch (err) {
+    notBuilt(err);
+  }
 });
