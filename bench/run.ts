@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withLocalBindings } from '../scripts/lib/local';
 import { hashPassword } from '../src/lib/passwords';
-import { profileColdStarts } from './lib/cold-start';
+import { FLOOR_FEATURES, profileColdStarts } from './lib/cold-start';
 import { median, runLoad, sampleUsage } from './lib/load';
 import { type LocalWorker, ROOT, startLocalWorker } from './lib/local-worker';
 import { type BenchResult, evaluateTargets, type RowResult, renderReport } from './lib/report';
-import { measureStartup } from './lib/startup';
+import { measureStartup, wrangler } from './lib/startup';
 import { type BenchContext, type Server, WORKLOADS, type Workload } from './lib/workloads';
 
 const DEMO_PASSWORD = 'ublog-demo-password';
@@ -307,6 +307,7 @@ for (const server of ['ublog_cached', 'floor'] as const) {
 
 let startup: BenchResult['startup'];
 let coldStart: BenchResult['coldStart'];
+let floorColdStart: BenchResult['floorColdStart'];
 if (!values.quick) {
   step(`Bundle and startup CPU (wrangler check startup, then ${STARTUP_RUNS} finer profiles each)`);
   startup = (await measureStartup(
@@ -326,6 +327,22 @@ if (!values.quick) {
     runs: COLD_START_RUNS,
     top: 10,
   });
+  step('Cold starts of the floor Worker: its startup and its first request, in the same harness');
+  const floorBundle = join(RESULTS, 'floor-bundle');
+  rmSync(floorBundle, { recursive: true, force: true });
+  wrangler(join(ROOT, 'bench', 'fixtures', 'floor-worker'), [
+    'deploy',
+    '--dry-run',
+    '--outdir',
+    floorBundle,
+  ]);
+  floorColdStart = await profileColdStarts({
+    bundleDir: floorBundle,
+    seeded: seedDir,
+    runs: COLD_START_RUNS,
+    top: 5,
+    features: FLOOR_FEATURES,
+  });
 }
 
 const partial = {
@@ -337,6 +354,7 @@ const partial = {
   rows,
   startup,
   coldStart,
+  floorColdStart,
   login: login_,
 };
 const otherScaleFile = join(RESULTS, `scale-${scale === 1 ? 16 : 1}.json`);

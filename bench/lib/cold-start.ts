@@ -35,6 +35,9 @@ export const FEATURES: { name: string; path: string; init?: RequestInit }[] = [
   { name: 'docs', path: '/docs' },
 ];
 
+/** The features the floor Worker (bench/fixtures/floor-worker) serves: its two routes. */
+export const FLOOR_FEATURES = ['posts list', 'post'];
+
 // The harness evaluates the bundle on /__load; any other path is handed to the Worker.
 const HARNESS = `
 let worker;
@@ -55,6 +58,8 @@ export interface ColdStartFigures {
   startupMs: number;
   startupRunsMs: number[];
   topStartupCosts: { where: string; ms: number }[];
+  /** Self time by source over every feature's first request, ms per first request. */
+  topFirstRequestCosts: { where: string; ms: number }[];
   /** Active CPU of the first request to each feature after a cold start, and of a warm repeat. */
   firstRequests: Record<string, { firstMs: number; warmMs: number; status: number }>;
 }
@@ -224,6 +229,8 @@ export async function profileColdStarts(options: {
   }
 
   const firstRequests: ColdStartFigures['firstRequests'] = {};
+  const firstRequestCosts = new Map<string, number>();
+  let firstRequestCount = 0;
   for (const feature of FEATURES.filter(
     (f) => !options.features || options.features.includes(f.name),
   )) {
@@ -240,7 +247,8 @@ export async function profileColdStarts(options: {
         const warm = await profiled(send);
         status = first.value.status;
         if (status >= 500) throw new Error(`${feature.name}: ${status} ${first.value.body}`);
-        firsts.push(attribute(first.profile, new Map()));
+        firsts.push(attribute(first.profile, firstRequestCosts));
+        firstRequestCount++;
         warms.push(attribute(warm.profile, new Map()));
       } finally {
         await dispose().catch(() => {});
@@ -263,6 +271,10 @@ export async function profileColdStarts(options: {
       .slice(0, options.top)
       .map(([where, us]) => ({ where, ms: round(us / runs / 1000) })),
     firstRequests,
+    topFirstRequestCosts: [...firstRequestCosts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, options.top)
+      .map(([where, us]) => ({ where, ms: round(us / Math.max(1, firstRequestCount) / 1000) })),
   };
 }
 
@@ -277,5 +289,7 @@ export function coldStartLines(r: ColdStartFigures): string[] {
       ([name, f]) =>
         `  ${name.padEnd(14)} first ${String(f.firstMs).padStart(6)}  warm ${String(f.warmMs).padStart(6)}  (HTTP ${f.status})`,
     ),
+    `Top ${r.topFirstRequestCosts.length} first-request costs (self time, ms per first request, over the features above):`,
+    ...r.topFirstRequestCosts.map((t) => `  ${String(t.ms).padStart(6)}  ${t.where}`),
   ];
 }

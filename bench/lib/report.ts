@@ -37,6 +37,8 @@ export interface BenchResult {
   startup?: Record<'ublog' | 'minimal', StartupFigures>;
   /** Absent in a --quick run: startup's top costs and each feature's first request. */
   coldStart?: ColdStartFigures;
+  /** The floor Worker's cold start in the same harness: what the platform itself costs. */
+  floorColdStart?: ColdStartFigures;
   login?: LoginFigures;
   targets: Target[];
 }
@@ -222,10 +224,12 @@ export function evaluateTargets(
     targets.push({
       name: `first request to each feature after a cold start at most ${MAX_FIRST_REQUEST_MS} ms`,
       status: status(firsts.length > 0 && over.length === 0),
-      detail:
+      detail: [
         over.length === 0
           ? `all ${firsts.length} within`
           : `over: ${over.map(([name, f]) => `${name} ${fmt(f.firstMs)} ms`).join(', ')}`,
+        ...(r.floorColdStart ? [`the floor Worker's own: ${floorFirsts(r.floorColdStart)}`] : []),
+      ].join('; '),
     });
   }
   if (r.login) {
@@ -247,6 +251,23 @@ export function evaluateTargets(
             .join('; '),
   });
   return targets;
+}
+
+const floorFirsts = (floor: ColdStartFigures) =>
+  Object.entries(floor.firstRequests)
+    .map(([name, f]) => `${name} ${fmt(f.firstMs)} ms`)
+    .join(', ');
+
+/** The floor Worker's cold start, beside ours: what any Worker doing the same query pays. */
+function floorColdStartLines(floor: ColdStartFigures | undefined): string[] {
+  if (!floor) return [];
+  return [
+    `Floor Worker cold start (bench/fixtures/floor-worker, same harness): bundle ${fmt(floor.gzipKiB)} KiB gzip; startup ${fmt(floor.startupMs)} ms; first request ${floorFirsts(floor)} (warm ${Object.values(
+      floor.firstRequests,
+    )
+      .map((f) => `${fmt(f.warmMs)} ms`)
+      .join(', ')})`,
+  ];
 }
 
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
@@ -328,6 +349,7 @@ export function renderReport(r: BenchResult): string {
     'D1 figures per request: medians of sequential sampled requests (Server-Timing with BENCH_METRICS). CPU time per request: not reported by the local runtime.',
     ...startupLines(r.startup),
     ...(r.coldStart ? coldStartLines(r.coldStart) : []),
+    ...floorColdStartLines(r.floorColdStart),
     r.login
       ? `Login (1 connection, ${r.login.sequentialRequests} requests): median ${fmt(r.login.loginMedianMs)} ms; one scrypt hash (hashPassword under Node): median ${fmt(r.login.hashMedianMs)} ms; overhead ${fmt(r.login.overheadMs)} ms`
       : 'Login series: not measured (--quick).',

@@ -26,7 +26,7 @@ const WRANGLER_ENV = {
   WRANGLER_LOG: 'log',
 };
 
-function wrangler(cwd: string, args: string[]) {
+export function wrangler(cwd: string, args: string[]) {
   const result = spawnSync('wrangler', args, {
     cwd,
     encoding: 'utf8',
