@@ -208,6 +208,11 @@ export const contentCases: CaseSuite = (engine) => {
       [liked.id, 1],
     ]);
     expect(await findPostsByIds(db, [], null)).toEqual([]);
+    // One id takes findPost's prepared statement: the same row, none for an unknown id.
+    expect(await findPostsByIds(db, [liked.id, liked.id], viewer.id)).toEqual([
+      await findPost(db, liked.id, viewer.id),
+    ]);
+    expect(await findPostsByIds(db, [newId()], null)).toEqual([]);
   });
 
   it('listPosts pages newest first and filters by author name', async () => {

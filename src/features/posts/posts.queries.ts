@@ -137,13 +137,20 @@ export function listPostsLikedBy(
     .limit(input.limit + 1);
 }
 
-/** Posts by id in chunks that respect D1's bound-parameter limit; unknown ids are skipped. */
+/**
+ * Posts by id in chunks that respect D1's bound-parameter limit; unknown ids are skipped. One id
+ * (GraphQL's `post(id:)`) is the prepared statement of findPost, built once per isolate.
+ */
 export async function findPostsByIds(
   db: Database,
   ids: readonly string[],
   viewerId: string | null,
 ) {
   const unique = [...new Set(ids)];
+  if (unique.length === 1 && unique[0] !== undefined) {
+    const row = await findPost(db, unique[0], viewerId);
+    return row ? [row] : [];
+  }
   const fixed = viewerId === null ? 0 : 1;
   const chunks = chunkForParameters(unique, 1, fixed);
   if (chunks.length === 0) return [];
