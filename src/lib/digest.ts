@@ -13,3 +13,10 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 }
+
+/** Bytes as base64url without padding (RFC 4648 section 5). */
+export const toBase64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');

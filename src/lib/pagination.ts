@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
+import { toBase64Url } from './digest';
 import { fieldName } from './field-messages';
 import { badRequest } from './problem';
 
@@ -86,12 +87,6 @@ function cursorKey(secret: string): Promise<CryptoKey> {
   }
   return key;
 }
-
-const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '');
 
 function fromBase64Url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;

@@ -1,5 +1,3 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-
 /**
  * scrypt at one of OWASP's Password Storage Cheat Sheet settings (N=2^14, r=8, p=5), which
  * needs 16 MiB (128 * N * r bytes) and keeps N*r*p = 2^19.3 within workerd's scrypt cap
@@ -24,8 +22,18 @@ export interface ScryptParams {
 const b64 = (buf: Uint8Array) => Buffer.from(buf).toString('base64').replace(/=+$/, '');
 const unb64 = (s: string) => Buffer.from(s, 'base64');
 
-function derive(password: string, salt: Uint8Array, params: ScryptParams, keyLength = KEY_LENGTH) {
+// node:crypto (scrypt is not in WebCrypto) is loaded on first use, not imported: evaluating it
+// costs a Worker about 10 ms of CPU, which every start would pay, most never hashing anything.
+const nodeCrypto = () => import('node:crypto');
+
+async function derive(
+  password: string,
+  salt: Uint8Array,
+  params: ScryptParams,
+  keyLength = KEY_LENGTH,
+) {
   const N = 2 ** params.ln;
+  const { scrypt } = await nodeCrypto();
   return new Promise<Buffer>((resolve, reject) => {
     scrypt(
       password.normalize('NFKC'),
@@ -38,7 +46,7 @@ function derive(password: string, salt: Uint8Array, params: ScryptParams, keyLen
 }
 
 export async function hashPassword(password: string, params: ScryptParams = SCRYPT_PARAMS) {
-  const salt = randomBytes(SALT_LENGTH);
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
   const key = await derive(password, salt, params);
   return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${b64(salt)}$${b64(key)}`;
 }
@@ -70,6 +78,7 @@ export async function verifyPassword(password: string, stored: string | null): P
   const usable = own !== null && own.key.length >= MIN_STORED_KEY_LENGTH;
   const parsed = usable ? own : (parseHash(DUMMY_HASH) as ParsedHash);
   const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);
+  const { timingSafeEqual } = await nodeCrypto();
   return timingSafeEqual(key, parsed.key) && usable;
 }
 

@@ -48,18 +48,18 @@ const DAY_MS = 86_400_000;
  * A new refresh token and its session row. It expires REFRESH_TOKEN_TTL_SECONDS from now,
  * but never after its family does.
  */
-function newRefreshSession(
+async function newRefreshSession(
   c: Context<AppEnv>,
   now: Date,
   familyExpiresAt: Date,
-): { token: string; session: NewSession } {
+): Promise<{ token: string; session: NewSession }> {
   const token = newOpaqueToken();
   const ttlMs = c.get('config').REFRESH_TOKEN_TTL_SECONDS * 1000;
   return {
     token,
     session: {
       id: newId(now.getTime()),
-      tokenHash: hashOpaqueToken(token),
+      tokenHash: await hashOpaqueToken(token),
       expiresAt: new Date(Math.min(now.getTime() + ttlMs, familyExpiresAt.getTime())),
       userAgent: c.req.header('User-Agent')?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     },
@@ -88,7 +88,7 @@ export const register: Handler<typeof routes.register> = async (c) => {
   await enforceRateLimit(c.env.AUTH_LIMITER, `register:ip:${clientAddress(c)}`);
   const body = c.req.valid('json');
   const now = new Date();
-  const verification = newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
+  const verification = await newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
   const account = {
     id: newId(now.getTime()),
     email: body.email,
@@ -144,7 +144,7 @@ export const login: Handler<typeof routes.login> = async (c) => {
   const familyExpiresAt = new Date(
     now.getTime() + c.get('config').REFRESH_FAMILY_MAX_DAYS * DAY_MS,
   );
-  const refresh = newRefreshSession(c, now, familyExpiresAt);
+  const refresh = await newRefreshSession(c, now, familyExpiresAt);
   const rehashedPassword = needsRehash(account.passwordHash)
     ? await hashPassword(body.password)
     : undefined;
@@ -165,7 +165,7 @@ export const refresh: Handler<typeof routes.refresh> = async (c) => {
 
   const db = c.get('db');
   const now = new Date();
-  const session = await findSessionByTokenHash(db, hashOpaqueToken(presented));
+  const session = await findSessionByTokenHash(db, await hashOpaqueToken(presented));
   if (
     !session ||
     session.revokedAt ||
@@ -177,7 +177,7 @@ export const refresh: Handler<typeof routes.refresh> = async (c) => {
   }
   const subject = { id: session.userId, tokenGeneration: session.tokenGeneration };
 
-  const child = newRefreshSession(c, now, session.familyExpiresAt);
+  const child = await newRefreshSession(c, now, session.familyExpiresAt);
   if (session.rotatedAt === null && (await rotateSession(db, session.id, child.session, now))) {
     return tokenResponse(c, subject, child, now);
   }
@@ -209,7 +209,7 @@ export const logout: Handler<typeof routes.logout> = async (c) => {
   const presented = readRefreshCookie(c);
   if (presented && isOpaqueToken(presented)) {
     const db = c.get('db');
-    const session = await findSessionByTokenHash(db, hashOpaqueToken(presented));
+    const session = await findSessionByTokenHash(db, await hashOpaqueToken(presented));
     if (session) await revokeFamily(db, session.familyId, new Date());
   }
   c.header('Set-Cookie', clearedRefreshCookie());

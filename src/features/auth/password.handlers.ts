@@ -38,7 +38,7 @@ type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 async function callerFamilyId(c: Context<AppEnv>, userId: string) {
   const presented = readRefreshCookie(c);
   if (!presented || !isOpaqueToken(presented)) return undefined;
-  const session = await findSessionByTokenHash(c.get('db'), hashOpaqueToken(presented));
+  const session = await findSessionByTokenHash(c.get('db'), await hashOpaqueToken(presented));
   return session && session.userId === userId && !session.revokedAt ? session.familyId : undefined;
 }
 
@@ -57,7 +57,7 @@ async function emailPasswordReset(db: Database, jobs: Bindings['JOBS'], email: s
   const account = await findAccountByIdentifier(db, { email });
   if (!account?.isActive) return;
   const now = new Date();
-  const reset = newEmailedToken(PASSWORD_RESET_TTL_MS, now);
+  const reset = await newEmailedToken(PASSWORD_RESET_TTL_MS, now);
   await issueOneTimeToken(
     db,
     { userId: account.id, purpose: 'password_reset', token: reset.record },
@@ -87,7 +87,7 @@ export const requestPasswordReset: Handler<typeof routes.requestPasswordReset> =
 /** The unused, unexpired token behind a submitted value, or the 422 every failure shares. */
 async function usableToken(c: Context<AppEnv>, value: string, purpose: OneTimePurpose) {
   const token = isOpaqueToken(value)
-    ? await findUsableOneTimeToken(c.get('db'), hashOpaqueToken(value), purpose, new Date())
+    ? await findUsableOneTimeToken(c.get('db'), await hashOpaqueToken(value), purpose, new Date())
     : undefined;
   if (!token) throw invalidEmailedToken();
   return token;
@@ -134,7 +134,7 @@ export const resendVerificationEmail: Handler<typeof routes.resendVerificationEm
     throw conflict('This email address is already verified.', 'email_already_verified');
   }
   const now = new Date();
-  const verification = newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
+  const verification = await newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
   await issueOneTimeToken(
     db,
     { userId, purpose: 'email_verification', token: verification.record },

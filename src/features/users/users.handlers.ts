@@ -69,7 +69,7 @@ export const updateMe: Handler<typeof routes.updateMe> = async (c) => {
   const db = c.get('db');
   const now = new Date();
   const verification =
-    newEmail === undefined ? undefined : newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
+    newEmail === undefined ? undefined : await newEmailedToken(EMAIL_VERIFICATION_TTL_MS, now);
   if (newEmail !== undefined) {
     await enforceRateLimit(c.env.AUTH_LIMITER, `email-change:user:${row.id}`);
     if (await emailTakenByAnother(db, newEmail, row.id)) throw takenConflict('email');
