@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { type LocalWorker, ROOT, startLocalWorker } from './lib/local-worker';
-import { type BenchContext, WORKLOADS } from './lib/workloads';
+import { anonymousReadContext, WORKLOADS } from './lib/workloads';
 
 const { values } = parseArgs({
   options: {
@@ -48,16 +48,7 @@ try {
     persistTo: dataCopy('other'),
     vars,
   });
-  const page = (await (await fetch(new URL('/api/v1/posts?limit=1', ours.url))).json()) as {
-    items: { id: string }[];
-  };
-  const ctx: BenchContext = {
-    tokens: ['unused'],
-    popularPostId: page.items[0]!.id,
-    page5Path: '/api/v1/posts?limit=20',
-    profileUsername: 'alice',
-    login: { username: 'bob', password: 'unused' },
-  };
+  const ctx = await anonymousReadContext(ours.url);
   for (const row of rows) {
     const load = async (worker: LocalWorker, seconds: number) => {
       const r = await autocannon({

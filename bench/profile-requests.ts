@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import { SourceMapConsumer } from 'source-map-js';
 import { type CallFrame, type CpuProfile, devtoolsSession } from './lib/devtools';
 import { ROOT, startLocalWorker } from './lib/local-worker';
-import { type BenchContext, WORKLOADS } from './lib/workloads';
+import { anonymousReadContext, WORKLOADS } from './lib/workloads';
 
 const SAMPLING_INTERVAL_US = 100;
 const WARMUP_REQUESTS = 300;
@@ -156,16 +156,7 @@ const worker = await startLocalWorker({
 const report: Record<string, ReturnType<typeof summarize>> = {};
 try {
   const origin = worker.url.origin;
-  const popular = (await (await fetch(new URL('/api/v1/posts?limit=1', origin))).json()) as {
-    items: { id: string }[];
-  };
-  const ctx: BenchContext = {
-    tokens: ['unused'],
-    popularPostId: popular.items[0]!.id,
-    page5Path: '/api/v1/posts?limit=20',
-    profileUsername: 'alice',
-    login: { username: 'bob', password: 'unused' },
-  };
+  const ctx = await anonymousReadContext(origin);
   const devtools = await inspector(worker.inspectorUrl!);
   await devtools.send('Profiler.enable');
   await devtools.send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });

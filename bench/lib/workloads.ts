@@ -11,6 +11,23 @@ export interface BenchContext {
   login: { username: string; password: string };
 }
 
+/**
+ * A context for the anonymous read rows alone, as the profiling tools use it: no sign-ins, and
+ * the newest post stands in for the popular one.
+ */
+export async function anonymousReadContext(origin: string | URL): Promise<BenchContext> {
+  const page = (await (await fetch(new URL('/api/v1/posts?limit=1', origin))).json()) as {
+    items: { id: string }[];
+  };
+  return {
+    tokens: ['unused'],
+    popularPostId: page.items[0]!.id,
+    page5Path: '/api/v1/posts?limit=20',
+    profileUsername: 'alice',
+    login: { username: 'bob', password: 'unused' },
+  };
+}
+
 export type RowKind = 'read' | 'write' | 'login';
 
 /**
