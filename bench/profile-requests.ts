@@ -105,6 +105,19 @@ function summarize(profile: CpuProfile, count: number) {
   const byFunction = new Map<string, number>();
   // Inclusive time of our own functions (src/): a sample counts once for each of them on its stack.
   const ownInclusive = new Map<string, number>();
+  const ownKeys = new Map<number, string | null>();
+  const ownKey = (node: number) => {
+    let key = ownKeys.get(node);
+    if (key === undefined) {
+      const frame = frames.get(node)!;
+      const source = sourceOf(frame);
+      key = source.file.startsWith('src/')
+        ? `${frame.functionName || '(anonymous)'} ${source.where}`
+        : null;
+      ownKeys.set(node, key);
+    }
+    return key;
+  };
   const byFile = new Map<string, number>();
   let active = 0;
   for (const [id, us] of byNode) {
@@ -117,10 +130,8 @@ function summarize(profile: CpuProfile, count: number) {
     byFile.set(file, (byFile.get(file) ?? 0) + us);
     const onStack = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
-      const caller = frames.get(at)!;
-      const source = sourceOf(caller);
-      if (source.file.startsWith('src/'))
-        onStack.add(`${caller.functionName || '(anonymous)'} ${source.where}`);
+      const key = ownKey(at);
+      if (key) onStack.add(key);
     }
     for (const key of onStack) ownInclusive.set(key, (ownInclusive.get(key) ?? 0) + us);
   }

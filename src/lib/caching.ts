@@ -59,10 +59,10 @@ export function callerCaching(registry: () => OpenAPIRegistry) {
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     // Rebuilt when routes were registered since (a feature mounts on its first request).
-    const { definitions } = registry();
-    if (!index || indexed !== definitions.length) {
-      index = audienceIndex(registry());
-      indexed = definitions.length;
+    const current = registry();
+    if (!index || indexed !== current.definitions.length) {
+      index = audienceIndex(current);
+      indexed = current.definitions.length;
     }
     const key = routeKey(c);
     const audience = (key && index.get(key)) || 'public';

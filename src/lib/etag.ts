@@ -69,27 +69,28 @@ const KEPT_ON_NOT_MODIFIED = [
   'vary',
 ];
 
+// The JSON text each response made by a GET's c.json was rendered from (weakly held).
+const renderedJson = new WeakMap<Response, string>();
+
 /**
- * Makes `c.json` remember the text it renders, by response, so the tag is digested from that
- * text: no clone of the body, no second read of its stream.
+ * Makes `c.json` remember the text it renders, so the tag is digested from that text: no clone
+ * of the body, no second read of its stream.
  */
-function rememberRenderedJson(c: Context): WeakMap<Response, string> {
-  const rendered = new WeakMap<Response, string>();
+function rememberRenderedJson(c: Context) {
   // The same response Hono's c.json makes: c.body with a default Content-Type.
   const respond = c.body as (text: string, arg?: unknown, headers?: HeadersInit) => Response;
   const json = (object: unknown, arg?: unknown, headers?: Record<string, string>) => {
     const text = JSON.stringify(object);
     const res = respond(text, arg, { 'Content-Type': 'application/json', ...headers });
-    rendered.set(res, text);
+    renderedJson.set(res, text);
     return res;
   };
   c.json = json as unknown as typeof c.json;
-  return rendered;
 }
 
 /** The bytes of a response's body: the JSON text it was rendered from when known, else read. */
-async function bodyBytes(res: Response, rendered: WeakMap<Response, string>) {
-  const text = rendered.get(res);
+async function bodyBytes(res: Response) {
+  const text = renderedJson.get(res);
   if (text !== undefined) return encoder.encode(text);
   return res.body ? new Uint8Array(await res.clone().arrayBuffer()) : null;
 }
@@ -100,12 +101,12 @@ async function bodyBytes(res: Response, rendered: WeakMap<Response, string>) {
  */
 export const entityTags = createMiddleware(async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-  const rendered = rememberRenderedJson(c);
+  rememberRenderedJson(c);
   await next();
   if (!c.res.ok) return;
   let tag = c.res.headers.get('ETag');
   if (!tag) {
-    const body = await bodyBytes(c.res, rendered);
+    const body = await bodyBytes(c.res);
     if (!body?.byteLength) return;
     tag = await etagOfBytes(body);
     c.res.headers.set('ETag', tag);

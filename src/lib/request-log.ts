@@ -20,16 +20,15 @@ const ipHashes = new Map<string, string>();
 
 /** SHA-256 of salt + address, hex: requests from one address group together, unreadably. */
 export async function hashIp(salt: string, ip: string): Promise<string> {
-  return rememberedIpHash(salt, ip) ?? rememberIpHash(salt, ip, await sha256Hex(salt + ip));
-}
-
-const rememberedIpHash = (salt: string, ip: string) => ipHashes.get(`${salt}\n${ip}`);
-
-function rememberIpHash(salt: string, ip: string, hash: string) {
+  const remembered = rememberedIpHash(salt, ip);
+  if (remembered !== undefined) return remembered;
+  const hash = await sha256Hex(salt + ip);
   if (ipHashes.size >= MAX_REMEMBERED_IPS) ipHashes.clear();
   ipHashes.set(`${salt}\n${ip}`, hash);
   return hash;
 }
+
+const rememberedIpHash = (salt: string, ip: string) => ipHashes.get(`${salt}\n${ip}`);
 
 /** The pattern of the route that answered (`/api/v1/posts/:id`), not the concrete path. */
 function routePattern(c: Context): string {
@@ -151,13 +150,16 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const ctx = executionContext(c);
   const jobs = c.env?.JOBS;
   if (!ctx || !jobs) return;
-  const notBuilt = (err: unknown) =>
-    logError({ msg: 'request log not built', request_id: c.get('requestId') }, err);
   try {
     const entry = buildLogEntry(c, { startedAt, durationMs });
     if (!(entry instanceof Promise)) return enqueue(jobs, ctx, entry);
-    ctx.waitUntil(entry.then((built) => enqueue(jobs, ctx, built)).catch(notBuilt));
+    ctx.waitUntil(
+      entry.then((built) => enqueue(jobs, ctx, built)).catch((err) => logNotBuilt(c, err)),
+    );
   } catch (err) {
-    notBuilt(err);
+    logNotBuilt(c, err);
   }
 });
+
+const logNotBuilt = (c: Context<AppEnv>, err: unknown) =>
+  logError({ msg: 'request log not built', request_id: c.get('requestId') }, err);

@@ -30,13 +30,13 @@ function selectProfiles(db: Database) {
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfileByUsername>>>;
 
-/** Case-insensitive, through the unique index on lower(username). */
 const selectProfileByUsername = preparedSelect((db, _shape: 'one') =>
   selectProfiles(db)
     .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
     .limit(1),
 );
 
+/** Case-insensitive, through the unique index on lower(username). */
 export async function findProfileByUsername(db: Database, username: string) {
   const [row] = await selectProfileByUsername(db, 'one', { username });
   return row;
