@@ -106,9 +106,17 @@ function perConfig(build: (config: Config) => MiddlewareHandler<AppEnv>) {
   });
 }
 
-const corsFromConfig = perConfig((config) =>
-  cors({
-    origin: (origin) => (config.CORS_ORIGINS.includes(origin) ? origin : null),
+/**
+ * CORS. A preflight goes to hono's cors; any other request gets the same headers once it has
+ * its answer. (hono's cors sets them on `c.res` before the route runs, which makes Hono copy
+ * every answer into a new Response, and append Vary with `c.header` after, which copies it
+ * again: two copies of each response, and the ETag middleware's record of the JSON it tagged
+ * lost with the original.)
+ */
+const corsFromConfig = perConfig((config) => {
+  const allowedOrigin = (origin: string) => (config.CORS_ORIGINS.includes(origin) ? origin : null);
+  const preflight = cors({
+    origin: allowedOrigin,
     credentials: true,
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: [
@@ -122,8 +130,19 @@ const corsFromConfig = perConfig((config) =>
     ],
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
-  }),
-);
+  });
+  const exposed = EXPOSED_HEADERS.join(',');
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    await next();
+    const { headers } = c.res;
+    const origin = allowedOrigin(c.req.header('Origin') ?? '');
+    if (origin) headers.set('Access-Control-Allow-Origin', origin);
+    headers.set('Access-Control-Allow-Credentials', 'true');
+    headers.set('Access-Control-Expose-Headers', exposed);
+    headers.append('Vary', 'Origin');
+  };
+});
 
 // Only JSON bodies are read whole, so only they need this limit, and only where a JSON body is
 // taken: uploads (multipart) are limited by the upload code while they stream, and a body of a
