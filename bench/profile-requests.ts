@@ -40,8 +40,8 @@ const requests = Number(values.requests);
 const rowIds = values.rows.split(',').map((id) => id.trim());
 const rows = rowIds.map((id) => {
   const w = WORKLOADS.find((candidate) => candidate.id === id);
-  if (!w || !['ublog', 'floor'].includes(w.server ?? 'ublog') || w.kind !== 'read') {
-    throw new Error(`--rows: ${id} is not an uncached read row (ours or the floor's)`);
+  if (!w || !['ublog', 'stack', 'floor'].includes(w.server ?? 'ublog') || w.kind !== 'read') {
+    throw new Error(`--rows: ${id} is not an uncached read row (ours, the stack's or the floor's)`);
   }
   return w;
 });
@@ -94,6 +94,8 @@ function sourceOf(frame: CallFrame): { file: string; where: string } {
   return { file, where: pos?.line ? `${file}:${pos.line}` : file };
 }
 
+const NONE_OF_OURS = '(none of ours on the stack)';
+
 function summarize(profile: CpuProfile, count: number) {
   const byNode = new Map<number, number>();
   profile.samples.forEach((node, i) => {
@@ -119,6 +121,10 @@ function summarize(profile: CpuProfile, count: number) {
     return key;
   };
   const byFile = new Map<string, number>();
+  // Each sample charged to the innermost file of ours on its stack: what that file costs with
+  // the library and runtime code it calls (the rest ran with none of ours on the stack).
+  const byOwnFile = new Map<string, number>();
+  const byOwnFunction = new Map<string, number>();
   let active = 0;
   for (const [id, us] of byNode) {
     const frame = frames.get(id)!;
@@ -129,10 +135,16 @@ function summarize(profile: CpuProfile, count: number) {
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byFile.set(file, (byFile.get(file) ?? 0) + us);
     const onStack = new Set<string>();
+    let innermost: { key: string; file: string } | undefined;
     for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
       const key = ownKey(at);
-      if (key) onStack.add(key);
+      if (!key) continue;
+      onStack.add(key);
+      innermost ??= { key, file: sourceOf(frames.get(at)!).file };
     }
+    const charged = innermost ?? { key: NONE_OF_OURS, file: NONE_OF_OURS };
+    byOwnFile.set(charged.file, (byOwnFile.get(charged.file) ?? 0) + us);
+    byOwnFunction.set(charged.key, (byOwnFunction.get(charged.key) ?? 0) + us);
     for (const key of onStack) ownInclusive.set(key, (ownInclusive.get(key) ?? 0) + us);
   }
   const top = (m: Map<string, number>) =>
@@ -150,16 +162,19 @@ function summarize(profile: CpuProfile, count: number) {
     topFunctions: top(byFunction),
     topFiles: top(byFile),
     topOwnInclusive: top(ownInclusive),
+    byOwnFile: top(byOwnFile),
+    byOwnFunction: top(byOwnFunction),
   };
 }
 
-// The floor rows (floor_post, floor_list) profile the bare fixture the same way, for comparison.
+// The stack and floor rows (stack_post, floor_list, …) profile their fixture the same way.
 const servers = new Set(rows.map((w) => w.server ?? 'ublog'));
-if (servers.size > 1) throw new Error('--rows: profile our rows and the floor rows in two runs');
+if (servers.size > 1) throw new Error('--rows: profile one Worker per run (ours, stack, floor)');
+const [server] = servers;
 const worker = await startLocalWorker({
-  ...(servers.has('floor')
-    ? { config: join(ROOT, 'bench', 'fixtures', 'floor-worker', 'wrangler.toml') }
-    : {}),
+  ...(server === 'ublog'
+    ? {}
+    : { config: join(ROOT, 'bench', 'fixtures', `${server}-worker`, 'wrangler.toml') }),
   persistTo: runDir,
   vars: { EDGE_CACHE_SECONDS: '0' },
   inspector: true,
@@ -202,6 +217,16 @@ for (const [id, s] of Object.entries(report)) {
   );
   console.log('top files (self time, µs per request, share):');
   for (const f of s.topFiles)
+    console.log(
+      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+    );
+  console.log('our files, with the code they call (µs per request, share):');
+  for (const f of s.byOwnFile)
+    console.log(
+      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+    );
+  console.log('our functions, with the code they call (µs per request, share):');
+  for (const f of s.byOwnFunction)
     console.log(
       `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
     );

@@ -22,6 +22,7 @@ import { type BenchContext, type Server, WORKLOADS, type Workload } from './lib/
 const DEMO_PASSWORD = 'ublog-demo-password';
 const RESULTS = join(ROOT, 'bench', 'results');
 const FLOOR_DIR = join(ROOT, 'bench', 'fixtures', 'floor-worker');
+const STACK_DIR = join(ROOT, 'bench', 'fixtures', 'stack-worker');
 const USAGE_CYCLES = 5;
 const LOGIN_SEQUENTIAL = 25;
 const LOGIN_WARMUP = 3;
@@ -85,6 +86,14 @@ if (seeded.status !== 0) throw new Error(`seeding failed (exit ${seeded.status})
 const runDir = join(ROOT, '.wrangler', 'bench-run');
 rmSync(runDir, { recursive: true, force: true });
 cpSync(seedDir, runDir, { recursive: true });
+// The fixtures get copies of their own: two Workers on one SQLite file (while ours and a
+// fixture take turns) fail reads with SQLITE_BUSY, and those fast 500s would count as answers.
+const fixtureDir = (name: string) => {
+  const dir = join(ROOT, '.wrangler', `bench-run-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(seedDir, dir, { recursive: true });
+  return dir;
+};
 
 const found = await withLocalBindings(runDir, async (env) => {
   const one = <T>(sql: string) => env.DB.prepare(sql).first<T>();
@@ -114,7 +123,7 @@ const limiters = {
   WRITE_LIMITER: { type: 'ratelimit', namespace_id: '1002', ...UNLIMITED },
 };
 // The uncached rows measure our code, so their Worker runs with the edge cache off; the
-// cached rows get a second start with the default setting; the floor rows the bare fixture.
+// cached rows get a second start with the default setting; the stack and floor rows their fixtures.
 const SERVERS: Record<Server, { what: string; start: () => Promise<LocalWorker> }> = {
   ublog: {
     what: 'μblog, edge cache off',
@@ -130,11 +139,20 @@ const SERVERS: Record<Server, { what: string; start: () => Promise<LocalWorker> 
     start: () =>
       startLocalWorker({ persistTo: runDir, vars: { BENCH_METRICS: 'true' }, bindings: limiters }),
   },
+  stack: {
+    what: 'the stack fixture (bench/fixtures/stack-worker)',
+    start: () =>
+      startLocalWorker({
+        persistTo: fixtureDir('stack'),
+        vars: { BENCH_METRICS: 'true' },
+        config: join(STACK_DIR, 'wrangler.toml'),
+      }),
+  },
   floor: {
     what: 'the floor fixture (bench/fixtures/floor-worker)',
     start: () =>
       startLocalWorker({
-        persistTo: runDir,
+        persistTo: fixtureDir('floor'),
         vars: { BENCH_METRICS: 'true' },
         config: join(FLOOR_DIR, 'wrangler.toml'),
       }),
@@ -186,13 +204,13 @@ async function measureRows(at: string, selected: Workload[], ctx: BenchContext) 
 const onServer = (server: Server) => workloads.filter((w) => (w.server ?? 'ublog') === server);
 
 /**
- * ours / floor, measured fairly: each of our rows that has a floor row and its floor row take
- * turns (short loads, both Workers up, the order alternating each round), so that whatever
- * else the machine does during the run weighs on both sides alike. The rows' own figures
- * above come from one load each, minutes apart.
+ * ours / floor, measured fairly: each row of `server` that has a floor row and its floor row
+ * take turns (short loads, both Workers up, the order alternating each round), so that
+ * whatever else the machine does during the run weighs on both sides alike. The rows' own
+ * figures above come from one load each, minutes apart.
  */
-async function interleaveWithFloor(ourOrigin: string, ctx: BenchContext) {
-  const pairs = onServer('ublog').flatMap((w) => {
+async function interleaveWithFloor(server: Server, ourOrigin: string, ctx: BenchContext) {
+  const pairs = onServer(server).flatMap((w) => {
     const floor = workloads.find((candidate) => candidate.id === w.floor);
     return floor ? [{ ours: w, floor }] : [];
   });
@@ -212,13 +230,19 @@ async function interleaveWithFloor(ourOrigin: string, ctx: BenchContext) {
     for (const { ours, floor } of pairs) {
       let oursTotal = 0;
       let floorTotal = 0;
+      let failed = 0;
+      const measured = async (at: string, w: Workload) => {
+        const figures = await runLoad(at, w, ctx, turn);
+        failed += figures.non2xx + figures.errors;
+        return figures.requests;
+      };
       for (let round = 0; round < INTERLEAVE_ROUNDS; round++) {
         const sides = [
           async () => {
-            oursTotal += (await runLoad(ourOrigin, ours, ctx, turn)).requests;
+            oursTotal += await measured(ourOrigin, ours);
           },
           async () => {
-            floorTotal += (await runLoad(floorOrigin, floor, ctx, turn)).requests;
+            floorTotal += await measured(floorOrigin, floor);
           },
         ];
         if (round % 2 === 1) sides.reverse();
@@ -232,6 +256,7 @@ async function interleaveWithFloor(ourOrigin: string, ctx: BenchContext) {
           secondsEach: INTERLEAVE_SECONDS,
           reqPerSec: oursTotal / seconds,
           floorReqPerSec: floorTotal / seconds,
+          failed,
         };
       }
       console.log(
@@ -264,7 +289,7 @@ try {
   };
 
   await measureRows(origin, onServer('ublog'), ctx);
-  await interleaveWithFloor(origin, ctx);
+  await interleaveWithFloor('ublog', origin, ctx);
 
   if (!values.quick) {
     step(
@@ -293,13 +318,14 @@ try {
   await worker.dispose();
 }
 
-for (const server of ['ublog_cached', 'floor'] as const) {
+for (const server of ['ublog_cached', 'stack', 'floor'] as const) {
   const selected = onServer(server);
   if (selected.length === 0 || !ctx) continue;
   step(`Starting ${SERVERS[server].what}`);
   const other = await SERVERS[server].start();
   try {
     await measureRows(other.url.origin, selected, ctx);
+    if (server === 'stack') await interleaveWithFloor(server, other.url.origin, ctx);
   } finally {
     await other.dispose();
   }
@@ -308,6 +334,21 @@ for (const server of ['ublog_cached', 'floor'] as const) {
 let startup: BenchResult['startup'];
 let coldStart: BenchResult['coldStart'];
 let floorColdStart: BenchResult['floorColdStart'];
+let stackColdStart: BenchResult['stackColdStart'];
+
+/** A fixture's cold start in the same harness as ours: its startup and its first requests. */
+async function fixtureColdStart(dir: string, name: string) {
+  const bundle = join(RESULTS, `${name}-bundle`);
+  rmSync(bundle, { recursive: true, force: true });
+  wrangler(dir, ['deploy', '--dry-run', '--outdir', bundle]);
+  return profileColdStarts({
+    bundleDir: bundle,
+    seeded: seedDir,
+    runs: COLD_START_RUNS,
+    top: 5,
+    features: FLOOR_FEATURES,
+  });
+}
 if (!values.quick) {
   step(`Bundle and startup CPU (wrangler check startup, then ${STARTUP_RUNS} finer profiles each)`);
   startup = (await measureStartup(
@@ -327,22 +368,9 @@ if (!values.quick) {
     runs: COLD_START_RUNS,
     top: 10,
   });
-  step('Cold starts of the floor Worker: its startup and its first request, in the same harness');
-  const floorBundle = join(RESULTS, 'floor-bundle');
-  rmSync(floorBundle, { recursive: true, force: true });
-  wrangler(join(ROOT, 'bench', 'fixtures', 'floor-worker'), [
-    'deploy',
-    '--dry-run',
-    '--outdir',
-    floorBundle,
-  ]);
-  floorColdStart = await profileColdStarts({
-    bundleDir: floorBundle,
-    seeded: seedDir,
-    runs: COLD_START_RUNS,
-    top: 5,
-    features: FLOOR_FEATURES,
-  });
+  step('Cold starts of the stack and floor Workers: startup and first requests, same harness');
+  stackColdStart = await fixtureColdStart(STACK_DIR, 'stack');
+  floorColdStart = await fixtureColdStart(FLOOR_DIR, 'floor');
 }
 
 const partial = {
@@ -355,6 +383,7 @@ const partial = {
   startup,
   coldStart,
   floorColdStart,
+  stackColdStart,
   login: login_,
 };
 const otherScaleFile = join(RESULTS, `scale-${scale === 1 ? 16 : 1}.json`);

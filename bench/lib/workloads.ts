@@ -32,9 +32,10 @@ export type RowKind = 'read' | 'write' | 'login';
 
 /**
  * Which Worker a row loads: μblog with the edge cache off (every row that measures our code),
- * μblog with the edge cache on (the cached rows), or the bare floor fixture.
+ * μblog with the edge cache on (the cached rows), the bare floor fixture, or the stack fixture
+ * (the fixed libraries alone: OpenAPIHono, zod and drizzle, between the two).
  */
-export type Server = 'ublog' | 'ublog_cached' | 'floor';
+export type Server = 'ublog' | 'ublog_cached' | 'stack' | 'floor';
 
 export interface Workload {
   id: string;
@@ -204,6 +205,24 @@ export const WORKLOADS: Workload[] = [
     kind: 'read',
     server: 'ublog_cached',
     requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
+  },
+  {
+    id: 'stack_post',
+    request: 'stack Worker: GET /api/v1/posts/{id} (popular)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'stack',
+    floor: 'floor_post',
+    requests: (ctx) => [{ method: 'GET', path: `/api/v1/posts/${ctx.popularPostId}` }],
+  },
+  {
+    id: 'stack_list',
+    request: 'stack Worker: GET /api/v1/posts (20 posts)',
+    who: 'anonymous',
+    kind: 'read',
+    server: 'stack',
+    floor: 'floor_list',
+    requests: () => [{ method: 'GET', path: LIST }],
   },
   {
     id: 'floor_post',
