@@ -211,33 +211,23 @@ writeFileSync(
   join(results, `per-request-${values.label}.json`),
   `${JSON.stringify(report, null, 2)}\n`,
 );
+const SECTIONS = [
+  ['top files (self time, µs per request, share)', 'topFiles'],
+  ['our files, with the code they call (µs per request, share)', 'byOwnFile'],
+  ['our functions, with the code they call (µs per request, share)', 'byOwnFunction'],
+  ['our functions, inclusive (µs per request, share)', 'topOwnInclusive'],
+  ['top functions', 'topFunctions'],
+] as const;
+
 for (const [id, s] of Object.entries(report)) {
   console.log(
     `\n== ${id}: ${s.activeMsPerRequest} ms active CPU per request (${s.requests} requests)`,
   );
-  console.log('top files (self time, µs per request, share):');
-  for (const f of s.topFiles)
-    console.log(
-      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
-    );
-  console.log('our files, with the code they call (µs per request, share):');
-  for (const f of s.byOwnFile)
-    console.log(
-      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
-    );
-  console.log('our functions, with the code they call (µs per request, share):');
-  for (const f of s.byOwnFunction)
-    console.log(
-      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
-    );
-  console.log('our functions, inclusive (µs per request, share):');
-  for (const f of s.topOwnInclusive)
-    console.log(
-      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
-    );
-  console.log('top functions:');
-  for (const f of s.topFunctions)
-    console.log(
-      `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
-    );
+  for (const [title, key] of SECTIONS) {
+    console.log(`${title}:`);
+    for (const f of s[key])
+      console.log(
+        `  ${String(f.usPerRequest).padStart(7)}  ${String(f.share).padStart(5)}%  ${f.name}`,
+      );
+  }
 }
