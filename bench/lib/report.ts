@@ -96,24 +96,24 @@ function versusRest(row: RowResult, rows: RowResult[]) {
   return rest ? { rest, ratio: row.reqPerSec / rest.reqPerSec } : undefined;
 }
 
+type Compared = { row: RowResult; other: string; versus?: { id: string; ratio: number } };
+
+/** `row/other 0.64, …`, or which other row did not run. */
+const ratioDetail = (compared: Compared[]) =>
+  compared
+    .map(({ row, other, versus }) =>
+      versus ? `${row.id}/${versus.id} ${versus.ratio.toFixed(2)}` : `${row.id}: ${other} not run`,
+    )
+    .join(', ');
+
 /** Each row's req/s over another row's must reach `min`; N/A while one of them did not run. */
-function ratioTarget(
-  name: string,
-  min: number,
-  compared: { row: RowResult; other: string; versus?: { id: string; ratio: number } }[],
-): Target {
+function ratioTarget(name: string, min: number, compared: Compared[]): Target {
   return {
     name,
     status: compared.every(({ versus }) => versus)
       ? status(compared.every(({ versus }) => versus!.ratio >= min))
       : 'N/A',
-    detail: compared
-      .map(({ row, other, versus }) =>
-        versus
-          ? `${row.id}/${versus.id} ${versus.ratio.toFixed(2)}`
-          : `${row.id}: ${other} not run`,
-      )
-      .join(', '),
+    detail: ratioDetail(compared),
   };
 }
 
@@ -135,7 +135,7 @@ export function evaluateTargets(
     detail: restReads.map((row) => `${row.id} ${fmt(row.statements)}`).join(', '),
   });
 
-  const compared = (row: RowResult) => {
+  const compared = (row: RowResult): Compared => {
     const versus = versusFloor(row, r.rows);
     return { row, other: row.floor!, versus: versus && { id: versus.floor.id, ...versus } };
   };
@@ -148,7 +148,7 @@ export function evaluateTargets(
     );
     const stack = r.rows.filter((row) => row.floor && STACK_ROW.test(row.id)).map(compared);
     if (stack.length > 0) {
-      target.detail += `; the stack Worker's own: ${ratioTarget('', 0, stack).detail}`;
+      target.detail += `; the stack Worker's own: ${ratioDetail(stack)}`;
     }
     targets.push(target);
   }

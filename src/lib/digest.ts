@@ -8,9 +8,14 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
+const encoder = new TextEncoder();
+
+/** A string's UTF-8 bytes. */
+export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+
 /** SHA-256 of `data` (a string is hashed as its UTF-8), as lowercase hex. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const bytes = typeof data === 'string' ? utf8(data) : data;
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 }
 

@@ -2,12 +2,11 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { evaluateIfMatch, ifNoneMatchMatches } from './conditional';
-import { toHex } from './digest';
+import { toHex, utf8 } from './digest';
 import { preconditionFailed } from './problem';
 
 // Bodies are hashed in chunks of this size (as hono/etag did), each digest chained into the next.
 const DIGEST_CHUNK_BYTES = 262_144;
-const encoder = new TextEncoder();
 
 function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   if (!a) return b;
@@ -39,7 +38,7 @@ export async function setEtag(c: Context, body: unknown): Promise<void> {
  * The ETag a GET sends for `c.json(body)`: the tag of the JSON text. Used to check If-Match
  * against exactly what the caller got from GET, so both sides agree by design.
  */
-export const etagOf = (body: unknown) => etagOfBytes(encoder.encode(JSON.stringify(body)));
+export const etagOf = (body: unknown) => etagOfBytes(utf8(JSON.stringify(body)));
 
 /** Throws 412 when the client sent If-Match and it does not match `current` as GET renders it. */
 export async function assertIfMatch(ifMatch: string | undefined, current: unknown): Promise<void> {
@@ -91,7 +90,7 @@ function rememberRenderedJson(c: Context) {
 /** The bytes of a response's body: the JSON text it was rendered from when known, else read. */
 async function bodyBytes(res: Response) {
   const text = renderedJson.get(res);
-  if (text !== undefined) return encoder.encode(text);
+  if (text !== undefined) return utf8(text);
   return res.body ? new Uint8Array(await res.clone().arrayBuffer()) : null;
 }
 

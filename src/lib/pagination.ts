@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { toBase64Url } from './digest';
+import { toBase64Url, utf8 } from './digest';
 import { fieldName } from './field-messages';
 import { badRequest } from './problem';
 
@@ -63,7 +63,6 @@ export function pageSchema<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
-const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
 function cursorKey(secret: string): Promise<CryptoKey> {
@@ -72,12 +71,12 @@ function cursorKey(secret: string): Promise<CryptoKey> {
     key = (async () => {
       const master = await crypto.subtle.importKey(
         'raw',
-        encoder.encode(secret),
+        utf8(secret),
         { name: 'HMAC', hash: 'SHA-256' },
         false,
         ['sign'],
       );
-      const derived = await crypto.subtle.sign('HMAC', master, encoder.encode(CURSOR_KEY_LABEL));
+      const derived = await crypto.subtle.sign('HMAC', master, utf8(CURSOR_KEY_LABEL));
       return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, [
         'sign',
         'verify',
@@ -103,13 +102,11 @@ function fromBase64Url(text: string): Uint8Array | null {
  * list (or one filter) is refused by another instead of silently jumping.
  */
 export async function encodeCursor(secret: string, scope: string, position: Keyset) {
-  const payload = toBase64Url(
-    encoder.encode(JSON.stringify([CURSOR_VERSION, position.at, position.id])),
-  );
+  const payload = toBase64Url(utf8(JSON.stringify([CURSOR_VERSION, position.at, position.id])));
   const mac = await crypto.subtle.sign(
     'HMAC',
     await cursorKey(secret),
-    encoder.encode(`${scope}\n${payload}`),
+    utf8(`${scope}\n${payload}`),
   );
   return `${payload}.${toBase64Url(new Uint8Array(mac))}`;
 }
@@ -130,7 +127,7 @@ export async function decodeCursor(secret: string, scope: string, cursor: string
     'HMAC',
     await cursorKey(secret),
     mac,
-    encoder.encode(`${scope}\n${payload}`),
+    utf8(`${scope}\n${payload}`),
   );
   if (!valid) throw badCursor();
   let decoded: unknown;
